@@ -1,0 +1,7 @@
+#include "bindings/convert.hpp"
+
+namespace sss::bind {
+
+void bind_laplacian(py::module_& m) { (void)m; }
+
+}  // namespace sss::bind

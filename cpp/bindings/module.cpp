@@ -1,0 +1,84 @@
+// The native module sss_fast._core. Each stage binds itself in its own
+// bind_<stage>.cpp; this file wires them together and sets the error and
+// interrupt conventions.
+#include <pybind11/pybind11.h>
+
+#include "common/errors.hpp"
+#include "common/parallel.hpp"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace py = pybind11;
+
+namespace sss::bind {
+void bind_superpixels(py::module_& m);
+void bind_affinity(py::module_& m);
+void bind_laplacian(py::module_& m);
+void bind_spectral(py::module_& m);
+void bind_constrained(py::module_& m);
+void bind_grouping(py::module_& m);
+void bind_relaxed(py::module_& m);
+void bind_features(py::module_& m);
+void bind_colors(py::module_& m);
+}  // namespace sss::bind
+
+namespace {
+
+// Called by poll_interrupt() on the thread that released the GIL.
+bool python_interrupt_requested() {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) {
+        PyErr_Clear();  // re-raised as KeyboardInterrupt by the translator
+        return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "sss_fast native core (C++17, Eigen, Spectra, OpenMP)";
+
+    py::register_exception_translator([](std::exception_ptr p) {
+        try {
+            if (p) std::rethrow_exception(p);
+        } catch (const sss::Interrupted&) {
+            PyErr_SetNone(PyExc_KeyboardInterrupt);
+        } catch (const sss::InvalidArgument& e) {
+            PyErr_SetString(PyExc_ValueError, e.what());
+        } catch (const sss::NumericalError& e) {
+            PyErr_SetString(PyExc_ArithmeticError, e.what());
+        }
+    });
+    sss::set_interrupt_checker(&python_interrupt_requested);
+
+    m.def("openmp_enabled", [] {
+#ifdef _OPENMP
+        return true;
+#else
+        return false;
+#endif
+    });
+    m.def("get_num_threads", [] { return sss::max_threads(); });
+    m.def(
+        "set_num_threads",
+        [](int n) {
+            if (n < 1) throw sss::InvalidArgument("threads must be >= 1");
+#ifdef _OPENMP
+            omp_set_num_threads(n);
+#endif
+        },
+        py::arg("n"));
+
+    sss::bind::bind_superpixels(m);
+    sss::bind::bind_affinity(m);
+    sss::bind::bind_laplacian(m);
+    sss::bind::bind_spectral(m);
+    sss::bind::bind_constrained(m);
+    sss::bind::bind_grouping(m);
+    sss::bind::bind_relaxed(m);
+    sss::bind::bind_features(m);
+    sss::bind::bind_colors(m);
+}

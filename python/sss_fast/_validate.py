@@ -1,0 +1,109 @@
+"""Input validation: one pass at the edge of the public API.
+
+Every refusal is a ``TypeError`` (wrong kind of object or dtype) or a
+``ValueError`` (wrong shape or values) whose message names the argument and
+says how to fix it. Accepted inputs come out as C-contiguous float64 arrays.
+
+dtype policy: uint8 is scaled by 1/255, uint16 by 1/65535; float32 and
+float64 must already lie in [0, 1]; bool, complex, object and other integer
+types are refused.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+__all__ = ["as_image", "as_features", "MIN_SIZE"]
+
+#: Smallest image side accepted by the full pipeline.
+MIN_SIZE = 8
+
+
+def _as_array(x, name: str) -> np.ndarray:
+    if isinstance(x, np.ndarray):
+        return x
+    try:
+        a = np.asarray(x)
+    except Exception as exc:  # pragma: no cover - exotic objects
+        raise TypeError(f"{name} must be a NumPy array, got {type(x).__name__}") from exc
+    if a.dtype == object:
+        raise TypeError(f"{name} must be a numeric NumPy array, got {type(x).__name__}")
+    return a
+
+
+def _to_unit_float(a: np.ndarray, name: str, check_range: bool = True) -> np.ndarray:
+    kind = a.dtype.kind
+    if kind == "b":
+        raise TypeError(f"{name} has dtype bool; pass uint8 (0..255) or float in [0, 1]")
+    if kind == "c":
+        raise TypeError(f"{name} has a complex dtype; pass real values (uint8 or float in [0, 1])")
+    if a.dtype == np.uint8:
+        return np.ascontiguousarray(a, dtype=np.float64) / 255.0
+    if a.dtype == np.uint16:
+        return np.ascontiguousarray(a, dtype=np.float64) / 65535.0
+    if kind in "iu":
+        raise TypeError(
+            f"{name} has dtype {a.dtype}; pass uint8, uint16, float32 or float64 "
+            f"(e.g. {name}.astype(np.float64) / {name}.max())"
+        )
+    if kind != "f":
+        raise TypeError(f"{name} has unsupported dtype {a.dtype}; pass uint8, uint16 or float")
+    out = np.ascontiguousarray(a, dtype=np.float64)
+    if not np.isfinite(out).all():
+        raise ValueError(f"{name} contains NaN or inf; replace them (e.g. np.nan_to_num) first")
+    if check_range and out.size and (out.min() < 0.0 or out.max() > 1.0):
+        raise ValueError(
+            f"{name} is float with values in [{out.min():.4g}, {out.max():.4g}]; float images must "
+            f"lie in [0, 1] (divide by 255 for 8-bit data, or np.clip)"
+        )
+    return out
+
+
+def as_image(image, name: str = "image", min_size: int = MIN_SIZE) -> np.ndarray:
+    """Validate an RGB image and return it as C-contiguous float64 H×W×3 in [0, 1].
+
+    Accepts H×W (grayscale, expanded to 3 channels), H×W×3, and H×W×4 (the
+    alpha channel is dropped with a warning).
+    """
+    a = _as_array(image, name)
+    if a.ndim == 2:
+        a = np.repeat(a[:, :, None], 3, axis=2)
+    elif a.ndim == 3 and a.shape[2] == 4:
+        warnings.warn(f"{name} has 4 channels; the alpha channel is ignored", UserWarning,
+                      stacklevel=3)
+        a = a[:, :, :3]
+    elif a.ndim == 3 and a.shape[2] == 1:
+        a = np.repeat(a, 3, axis=2)
+    if a.ndim != 3 or a.shape[2] != 3:
+        raise ValueError(
+            f"{name} must have shape (H, W, 3) (or (H, W) grayscale, (H, W, 4) RGBA), "
+            f"got {a.shape}"
+        )
+    h, w = a.shape[:2]
+    if h < min_size or w < min_size:
+        raise ValueError(f"{name} is {h}×{w}; both sides must be at least {min_size} pixels")
+    return _to_unit_float(a, name)
+
+
+def as_features(features, shape, name: str = "features") -> np.ndarray:
+    """Validate a feature map for an image of ``shape`` (H, W).
+
+    Returns C-contiguous float64 H×W×D. Integer features follow the image
+    dtype policy; float features may take any finite value (raw network
+    outputs are not in [0, 1]).
+    """
+    a = _as_array(features, name)
+    if a.ndim == 2:
+        a = a[:, :, None]
+    if a.ndim != 3:
+        raise ValueError(f"{name} must have shape (H, W, D), got {a.shape}")
+    if tuple(a.shape[:2]) != tuple(shape[:2]):
+        raise ValueError(
+            f"{name} is {a.shape[0]}×{a.shape[1]} but the image is {shape[0]}×{shape[1]}; "
+            f"resize the features to the image size"
+        )
+    if a.shape[2] < 1:
+        raise ValueError(f"{name} has no channels")
+    return _to_unit_float(a, name, check_range=False)

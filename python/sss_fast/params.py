@@ -1,0 +1,130 @@
+"""Parameters of Semantic Soft Segmentation, defaults equal to SPEC.md.
+
+One frozen dataclass; every field documents its default and where it comes
+from. Build variants with :func:`dataclasses.replace`::
+
+    from dataclasses import replace
+    p = replace(sss_fast.Params(), n_superpixels=1500)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Tuple
+
+__all__ = ["Params"]
+
+
+@dataclass(frozen=True)
+class Params:
+    # --- matting affinity (SPEC §1) -------------------------------------------
+    #: Regulariser of the local colour model (Levin et al.). Default 1e-7.
+    matting_eps: float = 1e-7
+
+    # --- superpixels (SPEC §2) ------------------------------------------------
+    #: Target number of SLICO superpixels, whatever the image size. Default 2500.
+    n_superpixels: int = 2500
+    #: SLIC iterations. Default 10.
+    slic_iterations: int = 10
+
+    # --- nonlocal colour affinity (SPEC §3) -------------------------------------
+    #: Steepness a_c of the erf. Default 50.
+    color_a: float = 50.0
+    #: Offset b_c of the erf. Default 0.95.
+    color_b: float = 0.95
+    #: Pairs of superpixels farther apart than this (normalised coordinates) get
+    #: no colour affinity. Default 0.2.
+    color_radius: float = 0.2
+
+    # --- semantic affinity (SPEC §4) --------------------------------------------
+    #: Steepness a_s of the erf. Default 20.
+    semantic_a: float = 20.0
+    #: Offset b_s of the erf. Default 0.85 (the reference; the paper says 0.8).
+    semantic_b: float = 0.85
+
+    # --- Laplacian (SPEC §5) ----------------------------------------------------
+    #: Weight σ_S of the semantic affinity. Default 0.01.
+    sigma_semantic: float = 0.01
+    #: Weight σ_C of the nonlocal colour affinity. Default 0.01.
+    sigma_color: float = 0.01
+
+    # --- eigenvectors (SPEC §6) -------------------------------------------------
+    #: Number of eigenvectors of L closest to zero. Default 100.
+    n_eigenvectors: int = 100
+    #: Relative residual ‖Le − λe‖/‖L‖₁ each eigenpair must reach. Default 1e-6.
+    eig_tolerance: float = 1e-6
+
+    # --- constrained sparsification (SPEC §7) -----------------------------------
+    #: Initial components K₀ from k-means on the features. Default 40.
+    n_initial_components: int = 40
+    #: IRLS iterations. Default 40.
+    constrained_iterations: int = 40
+    #: Sparsity exponent γ. Default 0.8.
+    sparsity_gamma: float = 0.8
+    #: Weights w₀ = w₁ of the sparsity terms. Default 0.3.
+    sparsity_weight: float = 0.3
+    #: Floor τ inside the IRLS weights. Default 1e-10.
+    sparsity_floor: float = 1e-10
+    #: Components whose max |α| is at or below this are dropped. Default 0.1.
+    prune_threshold: float = 0.1
+    #: Prune after these (1-based) iterations. Default (11, 21, 31).
+    prune_after: Tuple[int, ...] = (11, 21, 31)
+
+    # --- grouping (SPEC §8) ------------------------------------------------------
+    #: Number of output layers. Default 5.
+    n_layers: int = 5
+
+    # --- relaxed sparsification (SPEC §9) ---------------------------------------
+    #: Clean-up thresholds before the relaxed stage. Defaults 0.1 and 0.9.
+    clean_low: float = 0.1
+    clean_high: float = 0.9
+    #: Weight λ of the sum-to-one term. Default 100.
+    sum_to_one_weight: float = 100.0
+    #: Outer IRLS iterations. Default 20.
+    relaxed_iterations: int = 20
+    #: Floor inside the relaxed IRLS weights. Default 0.01.
+    relaxed_floor: float = 0.01
+    #: γ̃ = gamma_base + min(|∇I|, gamma_gradient_cap). Defaults 0.9 and 0.1.
+    gamma_base: float = 0.9
+    gamma_gradient_cap: float = 0.1
+    #: Relative residual each inner PCG solve reaches. Default 1e-6.
+    cg_tolerance: float = 1e-6
+    #: Iteration cap of each inner PCG solve. Default 1000.
+    cg_max_iterations: int = 1000
+
+    # --- feature reduction (SPEC §10) -------------------------------------------
+    #: Raw features are clamped to ±this. Default 5.
+    feature_clamp: float = 5.0
+    #: Guided filter window (pixels, square) and regulariser. Defaults 10, 0.01.
+    guided_window: int = 10
+    guided_eps: float = 0.01
+
+    def __post_init__(self) -> None:
+        def positive(name: str) -> None:
+            v = getattr(self, name)
+            if not v > 0:
+                raise ValueError(f"Params.{name} must be > 0, got {v!r}")
+
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.type in ("int",) and (isinstance(v, bool) or not isinstance(v, int)):
+                raise TypeError(f"Params.{f.name} must be an int, got {type(v).__name__}")
+        for name in (
+            "matting_eps", "n_superpixels", "slic_iterations", "color_a", "color_radius",
+            "semantic_a", "n_eigenvectors", "eig_tolerance", "n_initial_components",
+            "constrained_iterations", "sparsity_gamma", "sparsity_weight", "sparsity_floor",
+            "n_layers", "sum_to_one_weight", "relaxed_floor", "gamma_base",
+            "cg_tolerance", "cg_max_iterations", "feature_clamp", "guided_window", "guided_eps",
+        ):
+            positive(name)
+        for name in ("sigma_semantic", "sigma_color", "relaxed_iterations", "gamma_gradient_cap"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"Params.{name} must be >= 0, got {getattr(self, name)!r}")
+        if not 0 <= self.clean_low < self.clean_high <= 1:
+            raise ValueError("Params.clean_low and clean_high need 0 <= clean_low < clean_high <= 1")
+        if self.n_eigenvectors < 2:
+            raise ValueError("Params.n_eigenvectors must be at least 2")
+        if self.n_initial_components < 2:
+            raise ValueError("Params.n_initial_components must be at least 2")
+        if any(not isinstance(i, int) or i < 1 for i in self.prune_after):
+            raise ValueError("Params.prune_after must hold 1-based iteration numbers")
