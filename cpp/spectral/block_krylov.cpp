@@ -1,0 +1,176 @@
+#include "spectral/block_krylov.hpp"
+
+#include <Eigen/Eigenvalues>
+#include <Eigen/Cholesky>
+#include <Eigen/QR>
+#include <algorithm>
+#include <numeric>
+
+#include "common/errors.hpp"
+#include "common/parallel.hpp"
+#include "common/random.hpp"
+
+namespace sss::spectral {
+namespace {
+
+using Mat = Eigen::MatrixXd;
+
+// Fills columns [c0, c0 + k) of v with seeded standard normal values.
+void randomize(Mat& v, index_t c0, index_t k, std::uint64_t seed) {
+    const index_t n = v.rows();
+    parallel_for(0, k, [&](index_t j) {
+        SplitMix64 rng(seed * 0x100000001B3ull + static_cast<std::uint64_t>(c0 + j));
+        for (index_t i = 0; i < n; ++i) v(i, c0 + j) = rng.normal();
+    });
+}
+
+// Orthogonalises w (n x k) against v[:, :p] twice (classical Gram-Schmidt,
+// BLAS-3) and returns the total coefficients (p x k).
+Mat project_out(const Mat& v, index_t p, Mat& w) {
+    Mat c = Mat::Zero(p, w.cols());
+    if (p == 0) return c;
+    for (int pass = 0; pass < 2; ++pass) {
+        Mat ci = v.leftCols(p).transpose() * w;
+        w.noalias() -= v.leftCols(p) * ci;
+        c += ci;
+    }
+    return c;
+}
+
+// Orthonormalises w in place and returns R with w_in = w_out R. Cholesky QR
+// twice (BLAS-3: one Gram matrix and one triangular solve per pass); when w
+// is numerically rank deficient, falls back to Householder QR and replaces
+// the dependent directions by fresh random ones orthogonal to v[:, :p] and to
+// the rest of w (their rows of R are zero).
+Mat orthonormalize(const Mat& v, index_t p, Mat& w, std::uint64_t seed) {
+    const index_t n = w.rows(), k = w.cols();
+    Mat r = Mat::Identity(k, k);
+    bool ok = true;
+    for (int pass = 0; pass < 2 && ok; ++pass) {
+        Mat g = w.transpose() * w;
+        Eigen::LLT<Mat> llt(g);
+        if (llt.info() != Eigen::Success) {
+            ok = false;
+            break;
+        }
+        Mat ri = llt.matrixU();
+        const double dmin = ri.diagonal().cwiseAbs().minCoeff();
+        const double dmax = ri.diagonal().cwiseAbs().maxCoeff();
+        if (!(dmin > 1e-6 * dmax)) {
+            ok = false;
+            break;
+        }
+        ri.triangularView<Eigen::Upper>().solveInPlace<Eigen::OnTheRight>(w);
+        r = ri * r;
+    }
+    if (ok) return r;
+    const double scale = std::max(w.norm(), 1e-300);
+    Eigen::HouseholderQR<Mat> qr(w);
+    r = qr.matrixQR().topRows(k).triangularView<Eigen::Upper>();
+    Mat q = qr.householderQ() * Mat::Identity(n, k);
+    for (index_t j = 0; j < k; ++j) {
+        if (std::abs(r(j, j)) > 1e-12 * scale) continue;
+        Mat z(n, 1);
+        randomize(z, 0, 1, seed + 7919u * static_cast<std::uint64_t>(j + 1));
+        for (int pass = 0; pass < 2; ++pass) {
+            if (p > 0) z -= v.leftCols(p) * (v.leftCols(p).transpose() * z);
+            z -= q * (q.transpose() * z);
+        }
+        q.col(j) = z / z.norm();
+        r.row(j).setZero();
+    }
+    w = q;
+    return r;
+}
+
+}  // namespace
+
+BlockKrylovResult block_krylov_largest(index_t n, const BlockOperator& op,
+                                       const BlockKrylovOptions& opt, const WantedCount& wanted) {
+    const index_t nev = opt.nev;
+    const index_t b = std::max<index_t>(1, std::min(opt.block, n));
+    index_t pmax = opt.max_basis > 0 ? opt.max_basis : nev + 3 * b;
+    pmax = std::min(pmax, n);
+    require(nev >= 1 && nev + b <= pmax, "block Krylov: need nev + block <= max_basis <= n");
+
+    Mat v(n, pmax);
+    Mat h = Mat::Zero(pmax, pmax);
+    BlockKrylovResult res;
+
+    {
+        Mat w(n, b);
+        randomize(w, 0, b, opt.seed);
+        orthonormalize(v, 0, w, opt.seed + 1);
+        v.leftCols(b) = w;
+    }
+    index_t p = b;    // basis size
+    index_t cur = 0;  // newest block [cur, cur + b), not yet applied
+    std::uint64_t reseed = opt.seed + 2;
+
+    for (;;) {
+        check_interrupt();
+        Mat w = v.middleCols(cur, b);
+        op(w.data(), b, n);
+        res.n_applied += b;
+        Mat c = project_out(v, p, w);
+        h.block(0, cur, p, b) = c;
+        Mat r = orthonormalize(v, p, w, reseed++);
+        if (p + b <= pmax) {
+            v.middleCols(p, b) = w;
+            h.block(p, cur, b, b) = r;
+            cur = p;
+            p += b;
+            continue;
+        }
+        // Basis full: Rayleigh-Ritz on the symmetric part of H.
+        Mat hs = 0.5 * (h.topLeftCorner(p, p) + h.topLeftCorner(p, p).transpose());
+        Eigen::SelfAdjointEigenSolver<Mat> es(hs);
+        if (es.info() != Eigen::Success) throw NumericalError("Rayleigh-Ritz eigensolver failed");
+        // descending
+        Eigen::VectorXd theta = es.eigenvalues().reverse();
+        Mat y = es.eigenvectors().rowwise().reverse();
+        // residual of Ritz pair i: || W R y_i[cur:cur+b] ||  (W orthonormal)
+        Mat ry = r * y.middleRows(cur, b);
+        Eigen::VectorXd rn = ry.colwise().norm().transpose();
+        index_t need = wanted ? wanted(theta.head(nev)) : nev;
+        if (need <= 0 || need > nev) need = nev;
+        bool done = true;
+        for (index_t i = 0; i < need; ++i)
+            if (!(rn(i) <= opt.tol * std::abs(theta(i)))) done = false;
+        const bool out_of_restarts = res.n_restarts >= opt.max_restarts;
+        if (done || out_of_restarts) {
+            res.converged = done;
+            res.theta = theta.head(nev);
+            res.residuals = rn.head(nev);
+            res.vectors.resize(n, nev);
+            // X = V[:, :p] Y[:, :nev], by row chunks
+            const index_t chunk = 4096;
+            const Mat yk = y.leftCols(nev);
+            parallel_for(0, (n + chunk - 1) / chunk, [&](index_t ci) {
+                const index_t r0 = ci * chunk, nr = std::min(chunk, n - r0);
+                res.vectors.middleRows(r0, nr).noalias() = v.block(r0, 0, nr, p) * yk;
+            });
+            return res;
+        }
+        // Thick restart: keep the leading k Ritz vectors, then the residual block.
+        const index_t k = std::min(p - b, std::max(nev, need));
+        const Mat yk = y.leftCols(k);
+        const index_t chunk = 4096;
+        parallel_for(0, (n + chunk - 1) / chunk, [&](index_t ci) {
+            const index_t r0 = ci * chunk, nr = std::min(chunk, n - r0);
+            Mat tmp = v.block(r0, 0, nr, p) * yk;
+            v.block(r0, 0, nr, k) = tmp;
+        });
+        h.setZero();
+        h.diagonal().head(k) = theta.head(k);
+        const Mat coupling = ry.leftCols(k);  // b x k
+        v.middleCols(k, b) = w;
+        h.block(k, 0, b, k) = coupling;
+        h.block(0, k, k, b) = coupling.transpose();
+        cur = k;
+        p = k + b;
+        ++res.n_restarts;
+    }
+}
+
+}  // namespace sss::spectral

@@ -1,0 +1,182 @@
+#include "spectral/eigs.hpp"
+
+#include <Spectra/SymEigsShiftSolver.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "common/errors.hpp"
+#include "common/parallel.hpp"
+#include "spectral/block_krylov.hpp"
+#include "spectral/ordering.hpp"
+#include "spectral/supernodal.hpp"
+
+namespace sss::spectral {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Spectra's shift-solve operator over the supernodal factor (one vector at a time).
+class FactorShiftSolve {
+public:
+    using Scalar = double;
+    explicit FactorShiftSolve(const SupernodalCholesky& chol) : chol_(chol) {}
+    Eigen::Index rows() const { return chol_.rows(); }
+    Eigen::Index cols() const { return chol_.rows(); }
+    void set_shift(double sigma) {
+        if (sigma != chol_.shift()) throw InvalidArgument("shift does not match the factorisation");
+    }
+    void perform_op(const double* x, double* y) const {
+        const index_t n = chol_.rows();
+        std::copy(x, x + n, y);
+        chol_.solve(y, 1, n);
+        ++applied;
+    }
+    mutable index_t applied = 0;
+
+private:
+    const SupernodalCholesky& chol_;
+};
+
+template <class I>
+double norm1(const CsrView<I>& a) {
+    std::vector<double> col(static_cast<size_t>(a.cols), 0.0);
+    for (index_t r = 0; r < a.rows; ++r)
+        for (I k = a.indptr[r]; k < a.indptr[r + 1]; ++k) col[a.indices[k]] += std::abs(a.data[k]);
+    return col.empty() ? 0.0 : *std::max_element(col.begin(), col.end());
+}
+
+// Indices of the n_wanted values of lambda closest to zero.
+std::vector<index_t> closest_to_zero(const Eigen::VectorXd& lambda, index_t n_wanted) {
+    std::vector<index_t> idx(static_cast<size_t>(lambda.size()));
+    std::iota(idx.begin(), idx.end(), 0);
+    std::stable_sort(idx.begin(), idx.end(), [&](index_t a, index_t b) {
+        return std::abs(lambda(a)) < std::abs(lambda(b));
+    });
+    idx.resize(static_cast<size_t>(std::min<index_t>(n_wanted, lambda.size())));
+    return idx;
+}
+
+}  // namespace
+
+template <class I>
+EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t width,
+                                   const EigsOptions& opt) {
+    const index_t n = l.rows;
+    require(n == height * width && l.cols == n, "Laplacian size does not match the image");
+    const index_t nev = std::min(opt.n_wanted + opt.extra, n - 1);
+    require(opt.n_wanted >= 1 && opt.n_wanted <= nev, "n_wanted must be in [1, N-1]");
+    EigsResult out;
+
+    auto t0 = std::chrono::steady_clock::now();
+    const auto special = off_stencil_nodes(l, width, 2);
+    SupernodalCholesky chol(grid_nested_dissection(height, width, 2, special));
+    chol.analyze(l);
+    out.n_special = chol.tree().n_special;
+    out.factor_nonzeros = chol.factor_nonzeros();
+    out.factor_flops = chol.factor_flops();
+
+    double sigma = opt.shift != 0.0 ? opt.shift : opt.initial_shift;
+    bool ok = false;
+    for (int t = 0; t < opt.max_shift_tries && !ok; ++t) {
+        ++out.shift_tries;
+        ok = chol.factorize(l, sigma);
+        if (!ok) sigma *= 4.0;
+    }
+    if (!ok)
+        throw NumericalError("L - sigma I could not be factorised for any tried shift down to " +
+                             std::to_string(sigma / 4.0));
+    out.shift = sigma;
+    out.time_factor = seconds_since(t0);
+    t0 = std::chrono::steady_clock::now();
+
+    Eigen::VectorXd theta;
+    Eigen::MatrixXd x;  // n x nev
+    if (opt.method == Method::Block) {
+        BlockKrylovOptions bo;
+        bo.nev = nev;
+        bo.block = std::min(opt.block, nev);
+        bo.tol = opt.tol;
+        bo.max_restarts = opt.max_restarts;
+        bo.seed = opt.seed;
+        bo.max_basis = std::min(n, opt.max_basis > 0 ? opt.max_basis : 2 * nev + bo.block);
+        if (bo.max_basis < nev + bo.block) {
+            bo.block = std::max<index_t>(1, (n - nev) / 2);
+            bo.max_basis = std::min(n, nev + 2 * bo.block);
+        }
+        // Only the Ritz values that end up among the n_wanted closest to zero
+        // (lambda = sigma + 1/theta) have to converge.
+        auto wanted = [&](const Eigen::VectorXd& th) -> index_t {
+            Eigen::VectorXd lam = (1.0 / th.array()) + sigma;
+            const auto sel = closest_to_zero(lam, opt.n_wanted);
+            return *std::max_element(sel.begin(), sel.end()) + 1;
+        };
+        BlockKrylovResult br = block_krylov_largest(
+            n, [&](double* v, index_t k, index_t ld) { chol.solve(v, k, ld); }, bo, wanted);
+        theta = br.theta;
+        x = std::move(br.vectors);
+        out.n_applied = br.n_applied;
+        out.n_restarts = br.n_restarts;
+        out.converged = br.converged;
+    } else {
+        FactorShiftSolve op(chol);
+        const index_t ncv = std::min(n, std::max<index_t>(2 * nev + 1, nev + 20));
+        Spectra::SymEigsShiftSolver<FactorShiftSolve> solver(op, nev, ncv, sigma);
+        Eigen::VectorXd init(n);
+        for (index_t i = 0; i < n; ++i) init(i) = 1.0 + 0.5 * std::sin(0.7 * static_cast<double>(i));
+        solver.init(init.data());
+        solver.compute(Spectra::SortRule::LargestMagn, opt.max_restarts * 10, opt.tol,
+                       Spectra::SortRule::SmallestAlge);
+        out.converged = solver.info() == Spectra::CompInfo::Successful;
+        Eigen::VectorXd lam = solver.eigenvalues();  // already lambda, ascending
+        theta = 1.0 / (lam.array() - sigma);
+        x = solver.eigenvectors();
+        out.n_applied = op.applied;
+        out.n_restarts = solver.num_iterations();
+    }
+    Eigen::VectorXd lambda = (1.0 / theta.array()) + sigma;
+    auto sel = closest_to_zero(lambda, opt.n_wanted);
+    // Completeness: every eigenvalue in [-r, r] must be among the computed
+    // ones, i.e. r must not exceed the largest computed lambda.
+    double r = 0.0;
+    for (index_t i : sel) r = std::max(r, std::abs(lambda(i)));
+    out.complete = r <= lambda.maxCoeff() + 1e-14;
+    std::sort(sel.begin(), sel.end(), [&](index_t a, index_t b) { return lambda(a) < lambda(b); });
+
+    const index_t m = static_cast<index_t>(sel.size());
+    out.values.resize(m);
+    out.vectors.assign(static_cast<size_t>(m * n), 0.0);
+    for (index_t j = 0; j < m; ++j) {
+        out.values(j) = lambda(sel[j]);
+        std::copy(x.col(sel[j]).data(), x.col(sel[j]).data() + n,
+                  out.vectors.begin() + static_cast<std::ptrdiff_t>(j * n));
+    }
+    // True residuals ||L x - lambda x|| / ||L||_1.
+    std::vector<double> lx(static_cast<size_t>(m * n));
+    spmm_layers(l, m, out.vectors.data(), n, lx.data(), n);
+    const double l1 = std::max(norm1(l), 1e-300);
+    out.residuals.resize(m);
+    parallel_for(0, m, [&](index_t j) {
+        double s = 0.0;
+        const double* xv = out.vectors.data() + j * n;
+        const double* yv = lx.data() + j * n;
+        for (index_t i = 0; i < n; ++i) {
+            const double d = yv[i] - out.values(j) * xv[i];
+            s += d * d;
+        }
+        out.residuals(j) = std::sqrt(s) / l1;
+    });
+    out.time_solve = seconds_since(t0);
+    return out;
+}
+
+template EigsResult smallest_magnitude_eigs<std::int32_t>(const CsrView<std::int32_t>&, index_t,
+                                                          index_t, const EigsOptions&);
+template EigsResult smallest_magnitude_eigs<std::int64_t>(const CsrView<std::int64_t>&, index_t,
+                                                          index_t, const EigsOptions&);
+
+}  // namespace sss::spectral

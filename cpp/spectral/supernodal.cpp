@@ -1,0 +1,318 @@
+#include "spectral/supernodal.hpp"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+#include <algorithm>
+#include <cstdint>
+
+#include "common/parallel.hpp"
+
+namespace sss::spectral {
+namespace {
+
+using MatrixCM = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
+using MatrixRM = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using MapCM = Eigen::Map<MatrixCM>;
+using MapRM = Eigen::Map<MatrixRM>;
+using CMapCM = Eigen::Map<const MatrixCM>;
+
+struct NotPositiveDefinite {};
+
+}  // namespace
+
+SupernodalCholesky::SupernodalCholesky(SupernodeTree tree) : tree_(std::move(tree)) {
+    const index_t ns = tree_.size();
+    children_.assign(static_cast<size_t>(ns), {});
+    for (index_t s = 0; s < ns; ++s)
+        if (tree_.parent[s] >= 0) children_[tree_.parent[s]].push_back(s);
+    nodes_.assign(static_cast<size_t>(ns), Node{});
+    schedule();
+}
+
+void SupernodalCholesky::schedule() {
+    const index_t ns = tree_.size();
+    // first supernode of each subtree (post-order)
+    std::vector<index_t> first(static_cast<size_t>(ns));
+    for (index_t s = 0; s < ns; ++s) {
+        first[s] = s;
+        for (index_t c : children_[s]) first[s] = std::min(first[s], first[c]);
+    }
+    // Subtree roots: the supernodes at depth d whose subtrees are separate;
+    // d grows until there are enough subtrees for load balance.
+    const int target = 8 * std::max(1, max_threads());
+    int d = 0;
+    for (; d < 64; ++d) {
+        index_t count = 0;
+        for (index_t s = 0; s < ns; ++s)
+            if (tree_.depth[s] == d) ++count;
+        if (count >= target || count == 0) break;
+    }
+    std::vector<char> in_subtree(static_cast<size_t>(ns), 0);
+    for (index_t s = 0; s < ns; ++s) {
+        if (tree_.depth[s] == d) {
+            subtree_roots_.push_back(s);
+            subtree_first_.push_back(first[s]);
+            for (index_t t = first[s]; t <= s; ++t) in_subtree[t] = 1;
+        }
+    }
+    // Leaves above depth d that are not inside a subtree are handled in top_.
+    for (index_t s = 0; s < ns; ++s)
+        if (!in_subtree[s]) top_.push_back(s);
+    // Big subtrees first for dynamic scheduling.
+    std::vector<index_t> order(subtree_roots_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<index_t>(i);
+    std::sort(order.begin(), order.end(), [&](index_t a, index_t b) {
+        const index_t sa = tree_.begin[subtree_roots_[a] + 1] - tree_.begin[subtree_first_[a]];
+        const index_t sb = tree_.begin[subtree_roots_[b] + 1] - tree_.begin[subtree_first_[b]];
+        return sa != sb ? sa > sb : a < b;
+    });
+    std::vector<index_t> r2, f2;
+    for (index_t i : order) {
+        r2.push_back(subtree_roots_[i]);
+        f2.push_back(subtree_first_[i]);
+    }
+    subtree_roots_ = r2;
+    subtree_first_ = f2;
+}
+
+template <class I>
+void SupernodalCholesky::analyze(const CsrView<I>& a) {
+    require(a.rows == tree_.n && a.cols == tree_.n, "matrix size does not match the ordering");
+    const index_t ns = tree_.size();
+    std::vector<index_t> mark(static_cast<size_t>(tree_.n), -1);
+    for (index_t s = 0; s < ns; ++s) {
+        const index_t b0 = tree_.begin[s], e0 = tree_.begin[s + 1];
+        std::vector<index_t> rows;
+        for (index_t v = b0; v < e0; ++v) {
+            const index_t node = tree_.perm[v];
+            for (I k = a.indptr[node]; k < a.indptr[node + 1]; ++k) {
+                const index_t u = tree_.iperm[a.indices[k]];
+                if (u >= e0 && mark[u] != s) {
+                    mark[u] = s;
+                    rows.push_back(u);
+                }
+            }
+        }
+        for (index_t c : children_[s])
+            for (index_t u : nodes_[c].rows)
+                if (u >= e0 && mark[u] != s) {
+                    mark[u] = s;
+                    rows.push_back(u);
+                }
+        std::sort(rows.begin(), rows.end());
+        // every row of the structure must belong to an ancestor
+        nodes_[s].rows = std::move(rows);
+    }
+    factored_ = false;
+}
+
+template <class I>
+void SupernodalCholesky::factor_node(const CsrView<I>& a, index_t s,
+                                     std::vector<std::vector<double>>& upd,
+                                     std::vector<int>& map) const {
+    const index_t b0 = tree_.begin[s], nj = tree_.begin[s + 1] - b0;
+    const std::vector<index_t>& rows = nodes_[s].rows;
+    const index_t nr = static_cast<index_t>(rows.size()), nf = nj + nr;
+    for (index_t c = 0; c < nj; ++c) map[b0 + c] = static_cast<int>(c);
+    for (index_t i = 0; i < nr; ++i) map[rows[i]] = static_cast<int>(nj + i);
+
+    MatrixCM f = MatrixCM::Zero(nf, nf);
+    for (index_t c = 0; c < nj; ++c) {
+        const index_t node = tree_.perm[b0 + c];
+        for (I k = a.indptr[node]; k < a.indptr[node + 1]; ++k) {
+            const index_t u = tree_.iperm[a.indices[k]];
+            if (u < b0) continue;  // assembled by a descendant's front
+            const index_t lu = map[u];
+            if (lu >= c) f(lu, c) += a.data[k];
+        }
+        f(c, c) -= shift_;
+    }
+    for (index_t ch : children_[s]) {
+        const std::vector<index_t>& crows = nodes_[ch].rows;
+        const index_t nc = static_cast<index_t>(crows.size());
+        const double* u = upd[ch].data();
+        for (index_t j = 0; j < nc; ++j) {
+            const index_t lj = map[crows[j]];
+            for (index_t i = j; i < nc; ++i) f(map[crows[i]], lj) += u[j * nc + i];
+        }
+        std::vector<double>().swap(upd[ch]);
+    }
+    if (nj > 0) {
+        Eigen::Ref<MatrixCM> f11(f.topLeftCorner(nj, nj));
+        Eigen::LLT<Eigen::Ref<MatrixCM>> llt(f11);
+        if (llt.info() != Eigen::Success) throw NotPositiveDefinite{};
+        if (nr > 0) {
+            Eigen::Ref<MatrixCM> f21(f.bottomLeftCorner(nr, nj));
+            f.topLeftCorner(nj, nj).triangularView<Eigen::Lower>().transpose()
+                .solveInPlace<Eigen::OnTheRight>(f21);
+            Eigen::Ref<MatrixCM> f22(f.bottomRightCorner(nr, nr));
+            f22.selfadjointView<Eigen::Lower>().rankUpdate(f21, -1.0);
+        }
+    }
+    nodes_[s].l.assign(f.data(), f.data() + nf * nj);
+    if (nr > 0) {
+        upd[s].resize(static_cast<size_t>(nr * nr));
+        MapCM(upd[s].data(), nr, nr) = f.bottomRightCorner(nr, nr);
+    }
+}
+
+template <class I>
+bool SupernodalCholesky::factorize(const CsrView<I>& a, double shift) {
+    require(a.rows == tree_.n, "matrix size does not match the ordering");
+    shift_ = shift;
+    factored_ = false;
+    const index_t ns = tree_.size();
+    std::vector<std::vector<double>> upd(static_cast<size_t>(ns));
+    std::atomic<bool> not_pd{false};
+    ExceptionCollector errors;
+    std::atomic<bool> stop{false};
+    const index_t nsub = static_cast<index_t>(subtree_roots_.size());
+#pragma omp parallel
+    {
+        std::vector<int> map;
+#pragma omp for schedule(dynamic, 1)
+        for (index_t i = 0; i < nsub; ++i) {
+            if (errors.failed() || not_pd.load() || stop.load()) continue;
+            if (thread_id() == 0 && poll_interrupt()) stop.store(true);
+            errors.run([&] {
+                if (map.empty()) map.assign(static_cast<size_t>(tree_.n), -1);
+                try {
+                    for (index_t s = subtree_first_[i]; s <= subtree_roots_[i]; ++s)
+                        factor_node(a, s, upd, map);
+                } catch (const NotPositiveDefinite&) {
+                    not_pd.store(true);
+                }
+            });
+        }
+    }
+    errors.rethrow();
+    if (stop.load()) throw Interrupted();
+    if (not_pd.load()) return false;
+    std::vector<int> map(static_cast<size_t>(tree_.n), -1);
+    try {
+        for (index_t s : top_) {
+            check_interrupt();
+            factor_node(a, s, upd, map);
+        }
+    } catch (const NotPositiveDefinite&) {
+        return false;
+    }
+    factored_ = true;
+    return true;
+}
+
+void SupernodalCholesky::forward_node(index_t s, double* xp, index_t k,
+                                      std::vector<std::vector<double>>& upd) const {
+    const index_t b0 = tree_.begin[s], nj = tree_.begin[s + 1] - b0;
+    const std::vector<index_t>& rows = nodes_[s].rows;
+    const index_t nr = static_cast<index_t>(rows.size()), nf = nj + nr;
+    MapRM yj(xp + b0 * k, nj, k);
+    std::vector<double> mine(static_cast<size_t>(nr * k), 0.0);
+    for (index_t ch : children_[s]) {
+        const std::vector<index_t>& crows = nodes_[ch].rows;
+        const double* u = upd[ch].data();
+        index_t q = 0;  // merge-walk into rows (both sorted)
+        for (size_t i = 0; i < crows.size(); ++i) {
+            const index_t pos = crows[i];
+            const double* src = u + static_cast<index_t>(i) * k;
+            if (pos < b0 + nj) {
+                double* dst = xp + pos * k;
+                for (index_t j = 0; j < k; ++j) dst[j] += src[j];
+            } else {
+                while (rows[q] != pos) ++q;
+                double* dst = mine.data() + q * k;
+                for (index_t j = 0; j < k; ++j) dst[j] += src[j];
+            }
+        }
+        std::vector<double>().swap(upd[ch]);
+    }
+    if (nj > 0) {
+        CMapCM l(nodes_[s].l.data(), nf, nj);
+        l.topRows(nj).triangularView<Eigen::Lower>().solveInPlace(yj);
+        if (nr > 0) {
+            MapRM u(mine.data(), nr, k);
+            u.noalias() -= l.bottomRows(nr) * yj;
+        }
+    }
+    upd[s] = std::move(mine);
+}
+
+void SupernodalCholesky::backward_node(index_t s, double* xp, index_t k,
+                                       std::vector<double>& tmp) const {
+    const index_t b0 = tree_.begin[s], nj = tree_.begin[s + 1] - b0;
+    if (nj == 0) return;
+    const std::vector<index_t>& rows = nodes_[s].rows;
+    const index_t nr = static_cast<index_t>(rows.size()), nf = nj + nr;
+    MapRM yj(xp + b0 * k, nj, k);
+    CMapCM l(nodes_[s].l.data(), nf, nj);
+    if (nr > 0) {
+        tmp.resize(static_cast<size_t>(nr * k));
+        for (index_t i = 0; i < nr; ++i) {
+            const double* src = xp + rows[i] * k;
+            std::copy(src, src + k, tmp.data() + i * k);
+        }
+        MapRM xr(tmp.data(), nr, k);
+        yj.noalias() -= l.bottomRows(nr).transpose() * xr;
+    }
+    l.topRows(nj).transpose().triangularView<Eigen::Upper>().solveInPlace(yj);
+}
+
+void SupernodalCholesky::solve(double* x, index_t k, index_t ldx) const {
+    require(factored_, "solve() before a successful factorize()");
+    const index_t n = tree_.n, ns = tree_.size();
+    std::vector<double> xp(static_cast<size_t>(n * k));
+    parallel_for(0, n, [&](index_t p) {
+        const index_t node = tree_.perm[p];
+        for (index_t j = 0; j < k; ++j) xp[p * k + j] = x[j * ldx + node];
+    });
+    std::vector<std::vector<double>> upd(static_cast<size_t>(ns));
+    const index_t nsub = static_cast<index_t>(subtree_roots_.size());
+    parallel_for(
+        0, nsub,
+        [&](index_t i) {
+            for (index_t s = subtree_first_[i]; s <= subtree_roots_[i]; ++s)
+                forward_node(s, xp.data(), k, upd);
+        },
+        true);
+    for (index_t s : top_) forward_node(s, xp.data(), k, upd);
+    std::vector<double> tmp;
+    for (auto it = top_.rbegin(); it != top_.rend(); ++it) backward_node(*it, xp.data(), k, tmp);
+    parallel_for(
+        0, nsub,
+        [&](index_t i) {
+            std::vector<double> t;
+            for (index_t s = subtree_roots_[i]; s >= subtree_first_[i]; --s)
+                backward_node(s, xp.data(), k, t);
+        },
+        true);
+    parallel_for(0, n, [&](index_t p) {
+        const index_t node = tree_.perm[p];
+        for (index_t j = 0; j < k; ++j) x[j * ldx + node] = xp[p * k + j];
+    });
+}
+
+index_t SupernodalCholesky::factor_nonzeros() const {
+    index_t total = 0;
+    for (index_t s = 0; s < tree_.size(); ++s) {
+        const index_t nj = tree_.begin[s + 1] - tree_.begin[s];
+        total += nj * (nj + 1) / 2 + nj * static_cast<index_t>(nodes_[s].rows.size());
+    }
+    return total;
+}
+
+double SupernodalCholesky::factor_flops() const {
+    double f = 0;
+    for (index_t s = 0; s < tree_.size(); ++s) {
+        const double nj = static_cast<double>(tree_.begin[s + 1] - tree_.begin[s]);
+        const double nr = static_cast<double>(nodes_[s].rows.size());
+        f += nj * nj * nj / 3.0 + nr * nj * nj + nr * nr * nj;
+    }
+    return f;
+}
+
+template void SupernodalCholesky::analyze<std::int32_t>(const CsrView<std::int32_t>&);
+template void SupernodalCholesky::analyze<std::int64_t>(const CsrView<std::int64_t>&);
+template bool SupernodalCholesky::factorize<std::int32_t>(const CsrView<std::int32_t>&, double);
+template bool SupernodalCholesky::factorize<std::int64_t>(const CsrView<std::int64_t>&, double);
+
+}  // namespace sss::spectral
