@@ -6,7 +6,9 @@
 // same steps in NumPy and is compared label for label):
 //
 //  1. CIELAB: sRGB (IEC 61966-2-1) -> linear RGB -> XYZ (D65 matrix) -> L*a*b*
-//     with white (0.95047, 1, 1.08883); see rgb_to_lab().
+//     with white (0.95047, 1, 1.08883); see rgb_to_lab(). 8-bit values
+//     (c == k / 255.0) linearise through an exact table; the cube root is our
+//     own (<= 1 ulp), so Lab may differ from libm/NumPy in the last bit.
 //  2. Grid: S = sqrt(N / n_segments); nx = clamp(round(W / S), 1, W),
 //     ny = clamp(round(H / S), 1, H) (round half up); K = nx * ny centres,
 //     centre (j, i) at pixel (((2j+1) H) div (2 ny), ((2i+1) W) div (2 nx)),
@@ -34,7 +36,10 @@
 // Determinism: the assignment is parallel over image rows; each row visits
 // the clusters whose window covers it in increasing k, which is the same
 // comparison sequence per pixel as the serial loop over k, so the result does
-// not depend on the thread count. Sums are serial in pixel order.
+// not depend on the thread count. The update sums in pixel order, split into
+// two tasks that own different accumulators. Builds with -march=<FMA target>
+// may contract a*b + c into FMA: still deterministic, but then the label maps
+// can differ from the NumPy reference at near-ties.
 #pragma once
 #include <cstdint>
 #include <vector>
