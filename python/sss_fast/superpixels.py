@@ -142,7 +142,8 @@ def region_means(labels, values, n_regions: int) -> np.ndarray:
     labels : (H, W) integer array
         Non-negative, consecutive from 0.
     values : (H, W, C) or (H, W) array
-        Per-pixel values (image, features); finite.
+        Per-pixel values (image, features); finite. Float values are used as
+        they are; uint8/uint16 are scaled to [0, 1] (the project's dtype policy).
     n_regions : int
         Number of regions; must equal ``labels.max() + 1``.
 
