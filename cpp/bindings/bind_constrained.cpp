@@ -1,7 +1,112 @@
+// Constrained sparsification (SPEC §7) and its hot kernel. The Python layer
+// (sss_fast.constrained) validates; these re-check sizes only.
+#include <cstdint>
+#include <vector>
+
 #include "bindings/convert.hpp"
+#include "grouping/kmeans.hpp"
+#include "sparsify/constrained.hpp"
+#include "sparsify/gram.hpp"
 
 namespace sss::bind {
 
-void bind_constrained(py::module_& m) { (void)m; }
+void bind_constrained(py::module_& m) {
+    m.def(
+        "weighted_grams",
+        [](const carray<double>& E, const carray<double>& w, bool f32) {
+            require(E.ndim() == 2 && w.ndim() == 2 && w.shape(1) == E.shape(1),
+                    "weighted_grams: E must be (M, N) and w (K, N)");
+            const index_t M = E.shape(0), N = E.shape(1), K = w.shape(0);
+            std::vector<double> out(static_cast<size_t>(K * M * M));
+            {
+                py::gil_scoped_release release;
+                reset_interrupt();
+                if (f32)
+                    weighted_grams_f32(E.data(), M, N, w.data(), K, out.data());
+                else
+                    weighted_grams(E.data(), M, N, w.data(), K, out.data());
+            }
+            return to_numpy(std::move(out), {K, M, M});
+        },
+        py::arg("E").noconvert(), py::arg("w").noconvert(), py::arg("f32") = false,
+        "out[k] = E diag(w[k]) E^T for E (M, N), w (K, N) >= 0; returns (K, M, M).");
+
+    m.def(
+        "solve_block_arrow",
+        [](const carray<double>& A, const carray<double>& b) {
+            require(A.ndim() == 3 && A.shape(1) == A.shape(2) && b.ndim() == 2 &&
+                        b.shape(0) == A.shape(0) && b.shape(1) == A.shape(1),
+                    "solve_block_arrow: A must be (K, M, M) and b (K, M)");
+            const index_t K = A.shape(0), M = A.shape(1);
+            require(K >= 2, "solve_block_arrow: need K >= 2");
+            std::vector<double> y(static_cast<size_t>((K - 1) * M));
+            {
+                py::gil_scoped_release release;
+                reset_interrupt();
+                solve_block_arrow(A.data(), b.data(), K, M, y.data());
+            }
+            return to_numpy(std::move(y), {K - 1, M});
+        },
+        py::arg("A").noconvert(), py::arg("b").noconvert());
+
+    m.def(
+        "kmeans",
+        [](const carray<double>& X, index_t k, std::uint64_t seed, int n_init, int max_iter,
+           double tol) {
+            require(X.ndim() == 2, "kmeans: X must be (n, d)");
+            const index_t n = X.shape(0), d = X.shape(1);
+            KMeansOptions opt;
+            opt.n_clusters = k;
+            opt.seed = seed;
+            opt.n_init = n_init;
+            opt.max_iter = max_iter;
+            opt.tol = tol;
+            KMeansResult r;
+            {
+                py::gil_scoped_release release;
+                reset_interrupt();
+                r = kmeans(X.data(), n, d, opt);
+            }
+            const index_t kk = r.k;
+            return py::make_tuple(to_numpy(std::move(r.labels)),
+                                  to_numpy(std::move(r.centers), {kk, d}), r.distortion,
+                                  r.iterations);
+        },
+        py::arg("X").noconvert(), py::arg("k"), py::arg("seed"), py::arg("n_init") = 3,
+        py::arg("max_iter") = 100, py::arg("tol") = 1e-6,
+        "Seeded k-means++ / Lloyd: returns (labels int32 (n,), centers (k', d), distortion, "
+        "iterations).");
+
+    m.def(
+        "constrained_sparsify",
+        [](const carray<double>& E, const carray<double>& eigvals,
+           const carray<std::int32_t>& labels, index_t iterations, double gamma, double w0,
+           double w1, double floor, double prune_threshold, std::vector<index_t> prune_after) {
+            require(E.ndim() == 2 && eigvals.ndim() == 1 && eigvals.shape(0) == E.shape(0) &&
+                        labels.ndim() == 1 && labels.shape(0) == E.shape(1),
+                    "constrained_sparsify: E (M, N), eigvals (M,), labels (N,)");
+            const index_t M = E.shape(0), N = E.shape(1);
+            ConstrainedParams p;
+            p.iterations = iterations;
+            p.gamma = gamma;
+            p.w0 = w0;
+            p.w1 = w1;
+            p.floor = floor;
+            p.prune_threshold = prune_threshold;
+            p.prune_after = std::move(prune_after);
+            ConstrainedResult r;
+            {
+                py::gil_scoped_release release;
+                r = constrained_sparsify(E.data(), M, N, eigvals.data(), labels.data(), p);
+            }
+            const index_t K = r.n_components;
+            return py::make_tuple(to_numpy(std::move(r.alpha), {K, N}), to_numpy(std::move(r.energy)),
+                                  to_numpy(std::move(r.components_per_iter)));
+        },
+        py::arg("E").noconvert(), py::arg("eigvals").noconvert(), py::arg("labels").noconvert(),
+        py::arg("iterations"), py::arg("gamma"), py::arg("w0"), py::arg("w1"), py::arg("floor"),
+        py::arg("prune_threshold"), py::arg("prune_after"),
+        "Returns (alpha (K, N), energy per iteration, K per iteration).");
+}
 
 }  // namespace sss::bind

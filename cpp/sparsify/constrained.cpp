@@ -1,0 +1,281 @@
+#ifndef EIGEN_DONT_PARALLELIZE
+#define EIGEN_DONT_PARALLELIZE  // threads come from parallel.hpp only
+#endif
+#include "sparsify/constrained.hpp"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <memory>
+
+#include "common/errors.hpp"
+#include "common/parallel.hpp"
+#include "sparsify/gram.hpp"
+
+namespace sss {
+namespace {
+
+using MatX = Eigen::MatrixXd;
+using VecX = Eigen::VectorXd;
+using CMap = Eigen::Map<const MatX>;
+using Map = Eigen::Map<MatX>;
+
+constexpr index_t kPixelBlock = 8192;    // per-pixel passes
+constexpr index_t kReduceSlab = 32768;   // fixed slabs of Eᵀ R (thread-count invariant)
+constexpr int kRefineSteps = 4;          // iterative refinement of the arrow solve
+
+// A symmetric factor: Cholesky, or pivoted LDLᵀ when Cholesky fails.
+struct SymFactor {
+    Eigen::LLT<MatX> llt;
+    Eigen::LDLT<MatX> ldlt;
+    bool use_ldlt = false;
+
+    void compute(const MatX& A) {
+        llt.compute(A);
+        use_ldlt = llt.info() != Eigen::Success;
+        if (use_ldlt) {
+            ldlt.compute(A);
+            if (ldlt.info() != Eigen::Success ||
+                ldlt.vectorD().cwiseAbs().minCoeff() <= 1e-300)
+                throw NumericalError("constrained sparsification: singular IRLS block");
+        }
+    }
+    template <class Rhs>
+    MatX solve(const Rhs& b) const {
+        if (use_ldlt) return ldlt.solve(b);
+        return llt.solve(b);
+    }
+};
+
+}  // namespace
+
+void solve_block_arrow(const double* A, const double* b, index_t K, index_t M, double* y) {
+    require(K >= 2 && M >= 1, "solve_block_arrow: need K >= 2 blocks of size M >= 1");
+    const index_t MM = M * M, Km1 = K - 1;
+    std::vector<SymFactor> factors(static_cast<size_t>(K));
+    std::vector<MatX> inverses(static_cast<size_t>(K));
+    parallel_for(0, K, [&](index_t k) {
+        SymFactor& f = factors[static_cast<size_t>(k)];
+        f.compute(CMap(A + k * MM, M, M));
+        inverses[static_cast<size_t>(k)] = f.solve(MatX::Identity(M, M));
+    }, /*dynamic=*/true);
+    // Schur complement on t = A_{K-1} s: S = A_{K-1}⁻¹ + Σ_k A_k⁻¹, summed in k order.
+    MatX S = inverses[static_cast<size_t>(Km1)];
+    for (index_t k = 0; k < Km1; ++k) S += inverses[static_cast<size_t>(k)];
+    S = 0.5 * (S + S.transpose()).eval();
+    SymFactor fs;
+    fs.compute(S);
+    inverses.clear();
+
+    // Applies the exact inverse of the system to the block right-hand side R
+    // (M x (K-1)): g = Σ A_k⁻¹ r_k, t = S⁻¹ g, y_k = A_k⁻¹ (r_k − t).
+    auto apply_inverse = [&](const MatX& R, MatX& Y) {
+        MatX AinvR(M, Km1);
+        parallel_for(0, Km1, [&](index_t k) {
+            AinvR.col(k) = factors[static_cast<size_t>(k)].solve(R.col(k));
+        });
+        VecX g = VecX::Zero(M);
+        for (index_t k = 0; k < Km1; ++k) g += AinvR.col(k);
+        const VecX t = fs.solve(g);
+        parallel_for(0, Km1, [&](index_t k) {
+            Y.col(k) = factors[static_cast<size_t>(k)].solve(R.col(k) - t);
+        });
+    };
+    // Residual R − (blockdiag(A_k) + 𝟙𝟙ᵀ ⊗ A_{K-1}) Y.
+    auto residual = [&](const MatX& R, const MatX& Y, MatX& res) {
+        const VecX t = CMap(A + Km1 * MM, M, M) * Y.rowwise().sum();
+        parallel_for(0, Km1, [&](index_t k) {
+            res.col(k) = R.col(k) - CMap(A + k * MM, M, M) * Y.col(k) - t;
+        });
+    };
+
+    MatX C(M, Km1);  // c_k = b_k + b_{K-1}
+    const Eigen::Map<const VecX> bK(b + Km1 * M, M);
+    for (index_t k = 0; k < Km1; ++k) C.col(k) = Eigen::Map<const VecX>(b + k * M, M) + bK;
+    MatX Y(M, Km1), res(M, Km1), dY(M, Km1);
+    apply_inverse(C, Y);
+    // Iterative refinement: the Schur complement of explicit inverses loses
+    // digits when the blocks are ill-conditioned (IRLS weights span ~1e12);
+    // a few O(K M²) correction steps bring the residual to rounding level.
+    double last = std::numeric_limits<double>::infinity();
+    for (int step = 0; step < kRefineSteps; ++step) {
+        residual(C, Y, res);
+        const double rn = res.norm();
+        if (!(rn < 0.5 * last)) break;  // stalled: rounding level reached
+        last = rn;
+        apply_inverse(res, dY);
+        Y += dY;
+    }
+    Eigen::Map<MatX>(y, M, Km1) = Y;
+}
+
+ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, const double* eigvals,
+                                       const std::int32_t* init_labels,
+                                       const ConstrainedParams& P) {
+    require(M >= 1 && N >= 1, "constrained_sparsify: need M >= 1 eigenvectors of N >= 1 pixels");
+    require(P.iterations >= 0, "constrained_sparsify: iterations must be >= 0");
+    require(P.gamma > 0 && P.w0 > 0 && P.w1 > 0 && P.floor > 0,
+            "constrained_sparsify: gamma, weights and floor must be > 0");
+    reset_interrupt();
+
+    // Components = labels present, in increasing label order (empty clusters drop).
+    std::map<std::int32_t, index_t> present;
+    for (index_t p = 0; p < N; ++p) {
+        require(init_labels[p] >= 0, "constrained_sparsify: init_labels must be >= 0");
+        present.emplace(init_labels[p], 0);
+    }
+    index_t K = 0;
+    for (auto& kv : present) kv.second = K++;
+
+    const index_t MM = M * M;
+    std::vector<double> alpha(static_cast<size_t>(K * N), 0.0);
+    {
+        std::vector<index_t> lut(static_cast<size_t>(present.rbegin()->first) + 1, -1);
+        for (auto& kv : present) lut[static_cast<size_t>(kv.first)] = kv.second;
+        for (index_t p = 0; p < N; ++p) alpha[static_cast<size_t>(lut[init_labels[p]] * N + p)] = 1.0;
+    }
+    std::vector<double> W(alpha.size()), R(alpha.size());
+    const double g2 = P.gamma - 2.0;
+    const double w0g = std::pow(P.w0, P.gamma), w1g = std::pow(P.w1, P.gamma);
+    const double floor_pow = std::pow(P.floor, g2);
+    const index_t nblocks = (N + kPixelBlock - 1) / kPixelBlock;
+    std::vector<double> part_energy, part_max;
+
+    // Weights W = e0 + e1, right-hand-side weights R (e1, or e0 for the last
+    // component), the sparsity energy and max |α| per component.
+    std::vector<double> comp_energy, comp_max;
+    auto weight_pass = [&]() {
+        part_energy.assign(static_cast<size_t>(K * nblocks), 0.0);
+        part_max.assign(static_cast<size_t>(K * nblocks), 0.0);
+        parallel_for(0, K * nblocks, [&](index_t task) {
+            const index_t k = task / nblocks, blk = task % nblocks;
+            const index_t p0 = blk * kPixelBlock, p1 = std::min(N, p0 + kPixelBlock);
+            const double* a = alpha.data() + k * N;
+            double* w = W.data() + k * N;
+            double* r = R.data() + k * N;
+            const bool last = k == K - 1;
+            double en = 0.0, mx = 0.0;
+            for (index_t p = p0; p < p1; ++p) {
+                const double x = a[p];
+                const double a0 = std::abs(x), a1 = std::abs(x - 1.0);
+                double t0, t1;
+                if (a0 >= P.floor) {
+                    t0 = std::pow(a0, g2);
+                    en += w0g * t0 * a0 * a0;
+                } else {
+                    t0 = floor_pow;
+                    en += w0g * std::pow(a0, P.gamma);
+                }
+                if (a1 >= P.floor) {
+                    t1 = std::pow(a1, g2);
+                    en += w1g * t1 * a1 * a1;
+                } else {
+                    t1 = floor_pow;
+                    en += w1g * std::pow(a1, P.gamma);
+                }
+                const double e0 = w0g * t0, e1 = w1g * t1;
+                w[p] = e0 + e1;
+                r[p] = last ? e0 : e1;
+                mx = std::max(mx, a0);
+            }
+            part_energy[static_cast<size_t>(task)] = en;
+            part_max[static_cast<size_t>(task)] = mx;
+        });
+        comp_energy.assign(static_cast<size_t>(K), 0.0);
+        comp_max.assign(static_cast<size_t>(K), 0.0);
+        for (index_t k = 0; k < K; ++k)
+            for (index_t b = 0; b < nblocks; ++b) {
+                comp_energy[static_cast<size_t>(k)] += part_energy[static_cast<size_t>(k * nblocks + b)];
+                comp_max[static_cast<size_t>(k)] =
+                    std::max(comp_max[static_cast<size_t>(k)], part_max[static_cast<size_t>(k * nblocks + b)]);
+            }
+    };
+
+    ConstrainedResult res;
+    const CMap En(E, N, M);  // column m = eigenvector m
+    const Eigen::Map<const VecX> lam(eigvals, M);
+    std::vector<double> A, bvec, y;
+    const index_t nslabs = (N + kReduceSlab - 1) / kReduceSlab;
+    weight_pass();
+
+    for (index_t it = 1; it <= P.iterations; ++it) {
+        check_interrupt();
+        res.components_per_iter.push_back(K);
+        double lap_energy = 0.0;
+        if (K == 1) {
+            std::fill(alpha.begin(), alpha.begin() + N, 1.0);
+        } else {
+            const index_t Km1 = K - 1;
+            // A_k = Eᵀ diag(W_k) E + Λ
+            A.resize(static_cast<size_t>(K * MM));
+            weighted_grams(E, M, N, W.data(), K, A.data());
+            for (index_t k = 0; k < K; ++k)
+                for (index_t m = 0; m < M; ++m) A[static_cast<size_t>(k * MM + m * M + m)] += eigvals[m];
+            // b_k = Eᵀ R_k, reduced over fixed pixel slabs in slab order.
+            std::vector<double> partial(static_cast<size_t>(nslabs * K * M));
+            parallel_for(0, nslabs, [&](index_t s) {
+                const index_t p0 = s * kReduceSlab, n = std::min(N, p0 + kReduceSlab) - p0;
+                const CMap Rn(R.data(), N, K);
+                Map out(partial.data() + s * K * M, M, K);
+                out.noalias() = En.middleRows(p0, n).transpose() * Rn.middleRows(p0, n);
+            }, /*dynamic=*/true);
+            bvec.assign(static_cast<size_t>(K * M), 0.0);
+            for (index_t s = 0; s < nslabs; ++s)
+                for (index_t i = 0; i < K * M; ++i) bvec[static_cast<size_t>(i)] += partial[static_cast<size_t>(s * K * M + i)];
+            // Solve, then α_k = E y_k (k < K-1), α_{K-1} = 1 − Σ.
+            y.resize(static_cast<size_t>(Km1 * M));
+            solve_block_arrow(A.data(), bvec.data(), K, M, y.data());
+            const CMap Y(y.data(), M, Km1);
+            parallel_for(0, nblocks, [&](index_t blk) {
+                const index_t p0 = blk * kPixelBlock, n = std::min(N, p0 + kPixelBlock) - p0;
+                Map an(alpha.data(), N, K);
+                an.middleRows(p0, n).leftCols(Km1).noalias() = En.middleRows(p0, n) * Y;
+                for (index_t p = p0; p < p0 + n; ++p) {
+                    double s = 1.0;
+                    for (index_t k = 0; k < Km1; ++k) s -= alpha[static_cast<size_t>(k * N + p)];
+                    alpha[static_cast<size_t>(Km1 * N + p)] = s;
+                }
+            });
+            VecX ysum = VecX::Zero(M);
+            for (index_t k = 0; k < Km1; ++k) {
+                lap_energy += Y.col(k).dot(lam.cwiseProduct(Y.col(k)));
+                ysum += Y.col(k);
+            }
+            lap_energy += ysum.dot(lam.cwiseProduct(ysum));
+        }
+        weight_pass();
+        double energy = lap_energy;
+        for (index_t k = 0; k < K; ++k) energy += comp_energy[static_cast<size_t>(k)];
+        res.energy.push_back(energy);
+
+        if (std::find(P.prune_after.begin(), P.prune_after.end(), it) != P.prune_after.end()) {
+            std::vector<index_t> keep;
+            for (index_t k = 0; k < K; ++k)
+                if (comp_max[static_cast<size_t>(k)] > P.prune_threshold) keep.push_back(k);
+            if (keep.empty())
+                keep.push_back(static_cast<index_t>(
+                    std::max_element(comp_max.begin(), comp_max.end()) - comp_max.begin()));
+            if (static_cast<index_t>(keep.size()) != K) {
+                for (index_t j = 0; j < static_cast<index_t>(keep.size()); ++j) {
+                    const index_t k = keep[static_cast<size_t>(j)];
+                    if (k == j) continue;
+                    std::copy_n(alpha.begin() + k * N, N, alpha.begin() + j * N);
+                }
+                K = static_cast<index_t>(keep.size());
+                // Weights of the survivors; the last survivor is now the
+                // dependent component, so its right-hand-side weights are e0.
+                weight_pass();
+            }
+        }
+    }
+    alpha.resize(static_cast<size_t>(K * N));
+    alpha.shrink_to_fit();
+    res.alpha = std::move(alpha);
+    res.n_components = K;
+    return res;
+}
+
+}  // namespace sss

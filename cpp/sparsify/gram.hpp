@@ -1,0 +1,34 @@
+// Batched weighted Gram matrices, the hot kernel of constrained
+// sparsification (SPEC §7, step 3):
+//
+//     out[k] = Eᵀ diag(w_k) E      for k = 0 .. K-1,
+//
+// with E given as M vectors of length N (M x N, C-order, each vector
+// contiguous) and w as K weight vectors (K x N, C-order). out is K x M x M,
+// C-order, each matrix full and exactly symmetric.
+//
+// Self-contained (only Eigen and common/parallel.hpp) so that gram.cpp can be
+// compiled several times with different -march flags for runtime dispatch.
+//
+// Determinism: pixels are cut into a fixed number of slabs that depends on N
+// only (never on the thread count); each slab is accumulated by one thread
+// and the slabs are summed in slab order, so the result is bit-identical for
+// any number of threads.
+#pragma once
+#include "common/types.hpp"
+
+namespace sss {
+
+// Requires w >= 0 (each product is formed as a symmetric rank-B update of
+// sqrt(w_k) .* E, half the flops of a general product); throws InvalidArgument
+// on a negative or non-finite weight. Flop count: K * N * M * (M + 1).
+void weighted_grams(const double* E, index_t M, index_t N, const double* w, index_t K,
+                    double* out);
+
+// Same, with the per-block products formed in float32 (inputs rounded to
+// float, each block's product accumulated into double). Faster, less exact:
+// relative error ~1e-7 of the matrix scale. Used for benchmarking only.
+void weighted_grams_f32(const double* E, index_t M, index_t N, const double* w, index_t K,
+                        double* out);
+
+}  // namespace sss

@@ -1,0 +1,168 @@
+"""Constrained sparsification (SPEC §7): sparse soft components from eigenvectors.
+
+Two steps: :func:`initial_components` clusters the per-pixel features into
+K₀ groups (seeded k-means++), and :func:`constrained_sparsify` runs the IRLS
+that turns the indicator of each cluster into a soft component in the span of
+the eigenvectors, all components summing to one at every pixel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._native import core
+from .params import Params
+
+__all__ = ["initial_components", "constrained_sparsify", "ConstrainedHistory"]
+
+
+@dataclass(frozen=True)
+class ConstrainedHistory:
+    """Per-iteration record of :func:`constrained_sparsify`.
+
+    Attributes
+    ----------
+    energy : (T,) float64
+        Objective after each iteration's update (before pruning):
+        ``Σ w1^γ|α−1|^γ + w0^γ|α|^γ + Σ_k α_kᵀ L α_k`` (the Laplacian term
+        through the eigenvalues).
+    n_components : (T,) int64
+        Number of components K used in each iteration.
+    """
+
+    energy: np.ndarray
+    n_components: np.ndarray
+
+
+def _as_points(features, name="features"):
+    if not isinstance(features, np.ndarray):
+        raise TypeError(f"{name} must be a NumPy array, got {type(features).__name__}")
+    if features.dtype.kind != "f":
+        raise TypeError(f"{name} has dtype {features.dtype}; pass float32 or float64 features")
+    if features.ndim == 3:
+        pts = features.reshape(-1, features.shape[2])
+    elif features.ndim == 2:
+        pts = features
+    else:
+        raise ValueError(f"{name} must have shape (H, W, C) or (N, C), got {features.shape}")
+    if pts.shape[0] < 1 or pts.shape[1] < 1:
+        raise ValueError(f"{name} is empty (shape {features.shape})")
+    pts = np.ascontiguousarray(pts, dtype=np.float64)
+    if not np.isfinite(pts).all():
+        raise ValueError(f"{name} contains NaN or inf; replace them (e.g. np.nan_to_num) first")
+    return pts
+
+
+def _seed(seed):
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    if not 0 <= int(seed) < 2 ** 64:
+        raise ValueError(f"seed must lie in [0, 2**64), got {seed}")
+    return int(seed)
+
+
+def initial_components(features, n_components=40, *, seed, n_init=3, max_iter=100, tol=1e-4):
+    """Initial hard clustering of the pixels (SPEC §7.1).
+
+    Parameters
+    ----------
+    features : (H, W, C) or (N, C) float array
+        Per-pixel feature vectors (finite).
+    n_components : int, default 40
+        Number of clusters K₀.
+    seed : int
+        Seed of the k-means++ seeding (uint64); same seed, same labels.
+    n_init : int, default 3
+        Restarts; the lowest distortion wins.
+    max_iter : int, default 100
+        Lloyd iterations per restart.
+    tol : float, default 1e-4
+        A restart stops when an iteration lowers the distortion by at most
+        ``tol`` times its value (or when no label changes).
+
+    Returns
+    -------
+    labels : (N,) int32
+        Cluster of each pixel, consecutive from 0. Fewer than
+        ``n_components`` clusters when there are fewer distinct feature
+        vectors, or when a cluster empties (it is dropped).
+    """
+    pts = _as_points(features)
+    for name, v in (("n_components", n_components), ("n_init", n_init), ("max_iter", max_iter)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f"{name} must be a positive int, got {v!r}")
+    if not tol >= 0:
+        raise ValueError(f"tol must be >= 0, got {tol!r}")
+    labels, _, _, _ = core.kmeans(pts, int(n_components), _seed(seed), int(n_init),
+                                  int(max_iter), float(tol))
+    return labels
+
+
+def constrained_sparsify(eigvecs, eigvals, init_labels, params=Params(), *, return_history=False):
+    """Sparse soft components in the span of the eigenvectors (SPEC §7).
+
+    Parameters
+    ----------
+    eigvecs : (M, N) float64, C-contiguous
+        Orthonormal eigenvectors of the Laplacian, one per row.
+    eigvals : (M,) float64
+        Their eigenvalues.
+    init_labels : (N,) integer array
+        Initial clusters (e.g. from :func:`initial_components`), values >= 0;
+        every label present becomes one component (in increasing label order).
+    params : Params
+        Uses ``constrained_iterations``, ``sparsity_gamma``, ``sparsity_weight``
+        (w₀ = w₁), ``sparsity_floor``, ``prune_threshold``, ``prune_after``.
+    return_history : bool, default False
+        Also return a :class:`ConstrainedHistory`.
+
+    Returns
+    -------
+    components : (K, N) float64
+        Soft components, summing to one at every pixel.
+    history : ConstrainedHistory
+        Only when ``return_history``.
+
+    Notes
+    -----
+    Pruning removes a component's mass without renormalising the others; the
+    last survivor is re-derived as one minus the rest by the next solve (see
+    ``cpp/sparsify/constrained.hpp``).
+    """
+    if not isinstance(params, Params):
+        raise TypeError(f"params must be a sss_fast.Params, got {type(params).__name__}")
+    for name, a in (("eigvecs", eigvecs), ("eigvals", eigvals), ("init_labels", init_labels)):
+        if not isinstance(a, np.ndarray):
+            raise TypeError(f"{name} must be a NumPy array, got {type(a).__name__}")
+    if eigvecs.ndim != 2 or eigvecs.dtype != np.float64:
+        raise ValueError(f"eigvecs must be a float64 (M, N) array, got {eigvecs.dtype} "
+                         f"{eigvecs.shape}; transpose an (N, M) array with .T.copy()")
+    M, N = eigvecs.shape
+    if M < 1 or N < 1:
+        raise ValueError(f"eigvecs is empty (shape {eigvecs.shape})")
+    if M > N:
+        raise ValueError(f"eigvecs has more vectors ({M}) than pixels ({N}); pass it as (M, N)")
+    if eigvals.shape != (M,):
+        raise ValueError(f"eigvals must have shape ({M},) to match eigvecs, got {eigvals.shape}")
+    if init_labels.shape != (N,):
+        raise ValueError(f"init_labels must have shape ({N},) (one label per pixel), "
+                         f"got {init_labels.shape}")
+    if init_labels.dtype.kind not in "iu":
+        raise TypeError(f"init_labels must be an integer array, got {init_labels.dtype}")
+    E = np.ascontiguousarray(eigvecs)
+    lam = np.ascontiguousarray(eigvals, dtype=np.float64)
+    if not (np.isfinite(E).all() and np.isfinite(lam).all()):
+        raise ValueError("eigvecs and eigvals must be finite (no NaN or inf)")
+    if init_labels.min() < 0 or init_labels.max() >= 2 ** 31:
+        raise ValueError("init_labels must lie in [0, 2**31)")
+    labels = np.ascontiguousarray(init_labels, dtype=np.int32)
+    p = params
+    alpha, energy, counts = core.constrained_sparsify(
+        E, lam, labels, int(p.constrained_iterations), float(p.sparsity_gamma),
+        float(p.sparsity_weight), float(p.sparsity_weight), float(p.sparsity_floor),
+        float(p.prune_threshold), [int(i) for i in p.prune_after])
+    if return_history:
+        return alpha, ConstrainedHistory(energy=energy, n_components=counts)
+    return alpha
