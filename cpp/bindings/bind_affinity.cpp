@@ -1,7 +1,133 @@
+// sss_fast._core: matting, nonlocal colour and semantic affinities (SPEC §1, §3, §4).
+#include <cstdint>
+#include <string>
+
+#include "affinity/superpixel_affinity.hpp"
 #include "bindings/convert.hpp"
+#include "laplacian/laplacian.hpp"
 
 namespace sss::bind {
 
-void bind_affinity(py::module_& m) { (void)m; }
+namespace {
+
+// Runs build(I{}) without the GIL for the index type that fits nnz and hands
+// the result to scipy without copying.
+template <class Build>
+py::object csr_for_nnz(index_t nnz, index_t n, Build&& build) {
+    if (nnz < (index_t(1) << 31) && n < (index_t(1) << 31)) {
+        CsrMatrix<std::int32_t> m;
+        {
+            py::gil_scoped_release release;
+            m = build(std::int32_t{});
+        }
+        return to_scipy_csr(std::move(m));
+    }
+    CsrMatrix<std::int64_t> m;
+    {
+        py::gil_scoped_release release;
+        m = build(std::int64_t{});
+    }
+    return to_scipy_csr(std::move(m));
+}
+
+ImageView<double> checked_image(const carray<double>& image) {
+    ImageView<double> v = image_view(image, "image");
+    require(image.ndim() == 3 && v.channels == 3, "image must have shape (H, W, 3)");
+    require(v.height >= 3 && v.width >= 3, "image must be at least 3x3");
+    return v;
+}
+
+index_t checked_regions(const carray<std::int64_t>& centroids, index_t n_pixels) {
+    require(centroids.ndim() == 1, "centroids must be 1-D");
+    const index_t S = centroids.shape(0);
+    for (index_t s = 0; s < S; ++s)
+        require(centroids.data()[s] >= 0 && centroids.data()[s] < n_pixels,
+                "centroids must be pixel indices in [0, H*W)");
+    return S;
+}
+
+}  // namespace
+
+void bind_affinity(py::module_& m) {
+    m.def(
+        "matting_affinity",
+        [](const carray<double>& image, double eps) {
+            reset_interrupt();
+            const ImageView<double> img = checked_image(image);
+            require(eps > 0.0, "eps must be > 0");
+            const SparseRows none;
+            const index_t nnz = stencil_nnz(img.height, img.width, none);
+            return csr_for_nnz(nnz, img.pixels(), [&](auto tag) {
+                return assemble_stencil<decltype(tag)>(img, eps, none, StencilMode::Affinity);
+            });
+        },
+        py::arg("image").noconvert(), py::arg("eps"),
+        "W_L (SPEC §1) of an H x W x 3 float64 image as an (N, N) scipy CSR matrix.");
+
+    m.def(
+        "color_affinity",
+        [](const carray<std::int64_t>& centroids, const carray<double>& means, index_t height,
+           index_t width, double a, double b, double radius) {
+            reset_interrupt();
+            require(height >= 1 && width >= 1, "height and width must be >= 1");
+            const index_t N = height * width;
+            const index_t S = checked_regions(centroids, N);
+            require(means.ndim() == 2 && means.shape(0) == S && means.shape(1) == 3,
+                    "color_means must have shape (S, 3)");
+            require(radius >= 0.0, "radius must be >= 0");
+            SuperpixelTerms terms;
+            terms.color_means = means.data();
+            terms.color_a = a;
+            terms.color_b = b;
+            terms.radius = radius;
+            terms.color_scale = 1.0;
+            SparseRows rows;
+            {
+                py::gil_scoped_release release;
+                rows = superpixel_rows(centroids.data(), S, height, width, terms,
+                                       /*keep_diagonal=*/true);
+            }
+            return csr_for_nnz(rows.nnz(), N, [&](auto tag) {
+                return sparse_rows_to_csr<decltype(tag)>(rows, N);
+            });
+        },
+        py::arg("centroids").noconvert(), py::arg("color_means").noconvert(), py::arg("height"),
+        py::arg("width"), py::arg("a"), py::arg("b"), py::arg("radius"),
+        "W_C (SPEC §3) as an (N, N) scipy CSR matrix.");
+
+    m.def(
+        "semantic_affinity",
+        [](const carray<std::int64_t>& centroids, const carray<std::int64_t>& neighbours,
+           const carray<double>& means, index_t n_pixels, double a, double b) {
+            reset_interrupt();
+            require(n_pixels >= 1, "n_pixels must be >= 1");
+            const index_t S = checked_regions(centroids, n_pixels);
+            require(neighbours.ndim() == 2 && neighbours.shape(1) == 2,
+                    "neighbours must have shape (P, 2)");
+            require(means.ndim() == 2 && means.shape(0) == S && means.shape(1) >= 1,
+                    "feature_means must have shape (S, D)");
+            SuperpixelTerms terms;
+            terms.neighbours = neighbours.data();
+            terms.n_pairs = neighbours.shape(0);
+            terms.feature_means = means.data();
+            terms.dims = means.shape(1);
+            terms.semantic_a = a;
+            terms.semantic_b = b;
+            terms.semantic_scale = 1.0;
+            SparseRows rows;
+            {
+                py::gil_scoped_release release;
+                // The row structure needs the image only through N = n_pixels.
+                rows = superpixel_rows(centroids.data(), S, 1, n_pixels, terms,
+                                       /*keep_diagonal=*/true);
+            }
+            return csr_for_nnz(rows.nnz(), n_pixels, [&](auto tag) {
+                return sparse_rows_to_csr<decltype(tag)>(rows, n_pixels);
+            });
+        },
+        py::arg("centroids").noconvert(), py::arg("neighbours").noconvert(),
+        py::arg("feature_means").noconvert(), py::arg("n_pixels"), py::arg("a"), py::arg("b"),
+        "W_S (SPEC §4) as an (N, N) scipy CSR matrix.");
+}
 
 }  // namespace sss::bind
