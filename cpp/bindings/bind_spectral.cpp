@@ -1,7 +1,71 @@
+#include <cstdint>
+
 #include "bindings/convert.hpp"
+#include "spectral/eigs.hpp"
 
 namespace sss::bind {
 
-void bind_spectral(py::module_& m) { (void)m; }
+namespace {
+
+template <class I>
+py::dict eigs_impl(const carray<I>& indptr, const carray<I>& indices, const carray<double>& data,
+                   index_t height, index_t width, index_t n_wanted, index_t extra,
+                   const std::string& method, index_t block, double tol, double shift,
+                   index_t max_restarts, std::uint64_t seed) {
+    const index_t n = height * width;
+    auto view = csr_view<I>(indptr, indices, data, n, n);
+    spectral::EigsOptions opt;
+    opt.n_wanted = n_wanted;
+    opt.extra = extra;
+    if (method == "block")
+        opt.method = spectral::Method::Block;
+    else if (method == "lanczos")
+        opt.method = spectral::Method::Lanczos;
+    else
+        throw InvalidArgument("method must be 'block' or 'lanczos'");
+    opt.block = block;
+    opt.tol = tol;
+    opt.shift = shift;
+    opt.max_restarts = max_restarts;
+    opt.seed = seed;
+    spectral::EigsResult r;
+    {
+        py::gil_scoped_release release;
+        reset_interrupt();
+        r = spectral::smallest_magnitude_eigs(view, height, width, opt);
+    }
+    const auto m = static_cast<py::ssize_t>(r.values.size());
+    py::dict out;
+    out["values"] = py::array_t<double>(m, r.values.data());
+    out["vectors"] = to_numpy(std::move(r.vectors), {m, static_cast<py::ssize_t>(n)});
+    out["residuals"] = py::array_t<double>(m, r.residuals.data());
+    out["shift"] = r.shift;
+    out["shift_tries"] = r.shift_tries;
+    out["factor_nonzeros"] = r.factor_nonzeros;
+    out["factor_flops"] = r.factor_flops;
+    out["n_special"] = r.n_special;
+    out["n_applied"] = r.n_applied;
+    out["n_restarts"] = r.n_restarts;
+    out["converged"] = r.converged;
+    out["complete"] = r.complete;
+    out["time_factor"] = r.time_factor;
+    out["time_solve"] = r.time_solve;
+    return out;
+}
+
+}  // namespace
+
+void bind_spectral(py::module_& m) {
+    m.def("smallest_eigs", &eigs_impl<std::int32_t>, py::arg("indptr").noconvert(),
+          py::arg("indices").noconvert(), py::arg("data").noconvert(), py::arg("height"),
+          py::arg("width"), py::arg("n_wanted"), py::arg("extra"), py::arg("method"),
+          py::arg("block"), py::arg("tol"), py::arg("shift"), py::arg("max_restarts"),
+          py::arg("seed"));
+    m.def("smallest_eigs", &eigs_impl<std::int64_t>, py::arg("indptr").noconvert(),
+          py::arg("indices").noconvert(), py::arg("data").noconvert(), py::arg("height"),
+          py::arg("width"), py::arg("n_wanted"), py::arg("extra"), py::arg("method"),
+          py::arg("block"), py::arg("tol"), py::arg("shift"), py::arg("max_restarts"),
+          py::arg("seed"));
+}
 
 }  // namespace sss::bind

@@ -28,11 +28,11 @@ struct EigsOptions {
     index_t n_wanted = 100;
     index_t extra = 10;          // computed beyond n_wanted (closest-to-zero selection)
     Method method = Method::Block;
-    index_t block = 32;
+    index_t block = 16;
     index_t max_basis = 0;       // 0: 2 * (n_wanted + extra) + block
     double tol = 1e-8;           // Krylov tolerance on ||Tx - theta x|| / theta
     double shift = 0.0;          // 0: automatic (start at initial_shift)
-    double initial_shift = -2e-3;
+    double initial_shift = -5e-4;  // lowered 4x per failed factorisation
     int max_shift_tries = 10;
     index_t max_restarts = 200;
     std::uint64_t seed = 0x5EED5EEDull;

@@ -8,8 +8,23 @@ torch is never imported here; the feature extractor lives in
 ``sss_fast.features`` and imports torch lazily.
 """
 
+from ._native import core as _core
 from .params import Params
+from .pipeline import STAGES, SegmentResult, segment
+from .spectral import ConvergenceWarning
 
 __version__ = "0.1.0"
 
-__all__ = ["Params", "__version__"]
+
+def set_num_threads(n: int) -> None:
+    """Number of OpenMP threads the native core uses (for this Python thread)."""
+    _core.set_num_threads(int(n))
+
+
+def get_num_threads() -> int:
+    """Number of OpenMP threads the native core uses."""
+    return int(_core.get_num_threads())
+
+
+__all__ = ["Params", "segment", "SegmentResult", "STAGES", "ConvergenceWarning",
+           "set_num_threads", "get_num_threads", "__version__"]

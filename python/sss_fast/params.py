@@ -53,6 +53,11 @@ class Params:
     n_eigenvectors: int = 100
     #: Relative residual ‖Le − λe‖/‖L‖₁ each eigenpair must reach. Default 1e-6.
     eig_tolerance: float = 1e-6
+    #: Krylov driver: "block" (block Krylov over block solves, fast) or
+    #: "lanczos" (Spectra's implicitly restarted Lanczos, one vector at a time).
+    eig_method: str = "block"
+    #: Block size of the block Krylov driver. Default 16.
+    eig_block: int = 16
 
     # --- constrained sparsification (SPEC §7) -----------------------------------
     #: Initial components K₀ from k-means on the features. Default 40.
@@ -122,6 +127,10 @@ class Params:
                 raise ValueError(f"Params.{name} must be >= 0, got {getattr(self, name)!r}")
         if not 0 <= self.clean_low < self.clean_high <= 1:
             raise ValueError("Params.clean_low and clean_high need 0 <= clean_low < clean_high <= 1")
+        if self.eig_method not in ("block", "lanczos"):
+            raise ValueError("Params.eig_method must be 'block' or 'lanczos'")
+        if self.eig_block < 1:
+            raise ValueError("Params.eig_block must be >= 1")
         if self.n_eigenvectors < 2:
             raise ValueError("Params.n_eigenvectors must be at least 2")
         if self.n_initial_components < 2:

@@ -1,0 +1,220 @@
+"""The one place that knows the whole chain of Semantic Soft Segmentation.
+
+image, features → superpixels → Laplacian → eigenvectors → constrained
+sparsification → grouping → relaxed sparsification → clean layers.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass, field, replace
+from typing import Callable, Optional
+
+import numpy as np
+
+from . import _validate, constrained, grouping, laplacian, relaxed, spectral, superpixels
+from .params import Params
+
+__all__ = ["SegmentResult", "segment", "STAGES"]
+
+#: Stage names, in order, as reported to ``progress`` and in ``timings``.
+STAGES = ("features", "superpixels", "laplacian", "eigenvectors", "constrained", "grouping",
+          "relaxed", "cleanup")
+
+_DEFAULT_SEED = 0x5EED_2018
+
+
+@dataclass
+class SegmentResult:
+    """What :func:`segment` returns.
+
+    Attributes
+    ----------
+    layers : (K, H, W) float32
+        Soft layers, clipped to [0, 1] and renormalised to sum exactly to one.
+    raw_layers : (K, H, W) float64
+        The relaxed sparsification's output as solved (may leave [0, 1] slightly).
+    timings : dict
+        Seconds per stage (see :data:`STAGES`) and ``"total"``.
+    info : dict
+        Solver facts: eigen solver statistics, relaxed-stage energies and CG
+        counts, component counts, how much the clean-up changed the layers.
+    features : (H, W, 3) float64
+        The reduced features used.
+    superpixels, laplacian, eigenvalues, eigenvectors, initial_labels,
+    components, grouped : intermediates, set when ``return_intermediates=True``.
+    """
+
+    layers: np.ndarray
+    raw_layers: np.ndarray
+    timings: dict
+    info: dict
+    features: np.ndarray
+    superpixels: Optional[superpixels.RegionGraph] = None
+    laplacian: object = None
+    eigenvalues: Optional[np.ndarray] = None
+    eigenvectors: Optional[np.ndarray] = None
+    initial_labels: Optional[np.ndarray] = None
+    components: Optional[np.ndarray] = None
+    grouped: Optional[np.ndarray] = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def n_layers(self) -> int:
+        return int(self.layers.shape[0])
+
+
+def _prepare_features(features, img, params):
+    if features is None:
+        from . import features as feat_mod  # torch is imported lazily inside
+
+        return feat_mod.default_features(img)
+    f = _validate.as_features(features, img.shape, "features")
+    if f.shape[2] == 3:
+        if f.min() < 0.0 or f.max() > 1.0:
+            raise ValueError(
+                "features has 3 channels, so it is taken as already reduced, but its values lie in "
+                f"[{f.min():.4g}, {f.max():.4g}]; reduced features must lie in [0, 1] "
+                "(pass raw network output with D != 3 channels, or min-max normalise it)"
+            )
+        return f
+    from .features import reduce  # numpy + native only
+
+    return reduce(f, img, params=params)
+
+
+def _scaled_params(params: Params, n_pixels: int) -> Params:
+    """Caps counts that cannot exceed what a small image supports."""
+    n_sp = min(params.n_superpixels, max(1, n_pixels // 16))
+    n_eig = min(params.n_eigenvectors, max(2, (n_pixels - 2) // 2))
+    n_init = min(params.n_initial_components, max(2, n_pixels // 4))
+    if (n_sp, n_eig, n_init) != (params.n_superpixels, params.n_eigenvectors,
+                                 params.n_initial_components):
+        params = replace(params, n_superpixels=n_sp, n_eigenvectors=n_eig,
+                         n_initial_components=n_init)
+    return params
+
+
+def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int = _DEFAULT_SEED,
+            params: Optional[Params] = None, return_intermediates: bool = False,
+            progress: Optional[Callable[[str, int, int], None]] = None,
+            strict: bool = False) -> SegmentResult:
+    """Semantic soft segmentation of an image into soft layers.
+
+    Parameters
+    ----------
+    image : (H, W, 3) array
+        uint8, uint16, or float in [0, 1]. (H, W) grayscale and (H, W, 4) RGBA
+        (alpha ignored) are accepted. Both sides at least 8 pixels.
+    features : (H, W, D) array, optional
+        Per-pixel semantic features. D == 3: already reduced, in [0, 1] (as the
+        paper's reduced features). Any other D: raw features, reduced here
+        (SPEC §10: clamp, guided filter, PCA, min–max). None: computed by the
+        default extractor (needs ``pip install "sss-fast[features]"``).
+    n_layers : int, optional
+        Number of output layers (default ``params.n_layers``, 5).
+    seed : int
+        Seeds every random choice (k-means, Krylov start); same input and seed
+        give identical layers.
+    params : Params, optional
+        Algorithm parameters (defaults equal the paper's reference values).
+    return_intermediates : bool
+        Keep superpixels, Laplacian, eigenpairs and components in the result.
+    progress : callable, optional
+        Called as ``progress(stage, index, total)`` before each stage.
+    strict : bool
+        Raise instead of warning when a solver does not converge.
+
+    Returns
+    -------
+    SegmentResult
+    """
+    params = Params() if params is None else params
+    if not isinstance(params, Params):
+        raise TypeError(f"params must be a sss_fast.Params, got {type(params).__name__}")
+    if n_layers is not None:
+        if isinstance(n_layers, bool) or not isinstance(n_layers, (int, np.integer)) or n_layers < 1:
+            raise ValueError(f"n_layers must be a positive int, got {n_layers!r}")
+        params = replace(params, n_layers=int(n_layers))
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
+        raise ValueError(f"seed must be an int in [0, 2**64), got {seed!r}")
+    seed = int(seed)
+    if progress is not None and not callable(progress):
+        raise TypeError("progress must be a callable progress(stage, index, total)")
+
+    img = _validate.as_image(image, "image")
+    h, w = img.shape[:2]
+    params = _scaled_params(params, h * w)
+    timings: dict = {}
+    info: dict = {}
+    t_start = time.perf_counter()
+
+    def stage(name):
+        if progress is not None:
+            progress(name, STAGES.index(name), len(STAGES))
+        return time.perf_counter()
+
+    t = stage("features")
+    feats = _prepare_features(features, img, params)
+    timings["features"] = time.perf_counter() - t
+
+    t = stage("superpixels")
+    graph = superpixels.superpixels(img, n_segments=params.n_superpixels,
+                                    iterations=params.slic_iterations)
+    color_means = superpixels.region_means(graph.labels, img, graph.n_regions)
+    feature_means = superpixels.region_means(graph.labels, feats, graph.n_regions)
+    timings["superpixels"] = time.perf_counter() - t
+    info["n_superpixels"] = graph.n_regions
+
+    t = stage("laplacian")
+    lap = laplacian.build_laplacian(img, graph, color_means, feature_means, params)
+    timings["laplacian"] = time.perf_counter() - t
+
+    t = stage("eigenvectors")
+    eig = spectral.smallest_eigenpairs(lap, (h, w), params=params, seed=seed, strict=strict)
+    timings["eigenvectors"] = time.perf_counter() - t
+    info["eigen"] = dict(eig.info, max_residual=float(eig.residuals.max()))
+
+    t = stage("constrained")
+    init = constrained.initial_components(feats, params.n_initial_components, seed=seed)
+    comps, hist = constrained.constrained_sparsify(eig.vectors, eig.values, init, params,
+                                                   return_history=True)
+    timings["constrained"] = time.perf_counter() - t
+    info["n_initial_components"] = int(init.max()) + 1
+    info["n_components"] = int(comps.shape[0])
+    info["constrained_energy"] = np.asarray(hist.energy)
+
+    t = stage("grouping")
+    grouped = grouping.group_components(comps, feats, params.n_layers, seed=seed)
+    timings["grouping"] = time.perf_counter() - t
+    if grouped.shape[0] < params.n_layers:
+        warnings.warn(
+            f"segment: only {grouped.shape[0]} layer(s) found where {params.n_layers} were asked "
+            "(the image has fewer distinct regions)", UserWarning, stacklevel=2)
+
+    t = stage("relaxed")
+    raw, rinfo = relaxed.relaxed_sparsify(grouped.reshape(-1, h, w), lap, img, params,
+                                          return_info=True)
+    timings["relaxed"] = time.perf_counter() - t
+    info["relaxed"] = rinfo
+
+    t = stage("cleanup")
+    cleaned, change = relaxed.clean_layers(raw, return_change=True)
+    layers = cleaned.astype(np.float32)
+    # float32 rounding can move the sum by ~1e-7; renormalise in float32.
+    layers /= layers.sum(axis=0, keepdims=True)
+    timings["cleanup"] = time.perf_counter() - t
+    info["cleanup_change"] = float(change)
+    timings["total"] = time.perf_counter() - t_start
+
+    res = SegmentResult(layers=layers, raw_layers=raw, timings=timings, info=info, features=feats)
+    if return_intermediates:
+        res.superpixels = graph
+        res.laplacian = lap
+        res.eigenvalues = eig.values
+        res.eigenvectors = eig.vectors
+        res.initial_labels = init
+        res.components = comps
+        res.grouped = grouped.reshape(-1, h, w)
+    return res

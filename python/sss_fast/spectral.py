@@ -1,0 +1,121 @@
+"""Eigenvectors of the Laplacian closest to zero (SPEC §6).
+
+Shift-invert around a shift below the spectrum, with a native supernodal
+Cholesky factor of ``L − σI`` (nested-dissection order on the pixel grid,
+superpixel centroids last; σ lowered automatically until the factorisation
+succeeds) and one of two Krylov drivers over the same factor:
+
+* ``"block"`` (default): thick-restart block Krylov, applying the inverse to
+  blocks of vectors with BLAS-3 kernels;
+* ``"lanczos"``: Spectra's implicitly restarted Lanczos (one vector at a time).
+
+The eigenvalues closest to zero are selected from the algebraically smallest
+ones computed, and the selection is checked to be complete.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._native import core
+from .params import Params
+
+__all__ = ["EigenResult", "ConvergenceWarning", "smallest_eigenpairs"]
+
+
+class ConvergenceWarning(UserWarning):
+    """A solver stopped before reaching its tolerance."""
+
+
+@dataclass(frozen=True)
+class EigenResult:
+    """Eigenpairs of L closest to zero.
+
+    Attributes
+    ----------
+    values : (M,) float64, ascending.
+    vectors : (M, N) float64, each row a unit eigenvector (mutually orthonormal).
+    residuals : (M,) float64, ``‖L e − λ e‖ / ‖L‖₁`` per pair.
+    info : dict of solver facts (shift used, factor size, vectors solved, ...).
+    """
+
+    values: np.ndarray
+    vectors: np.ndarray
+    residuals: np.ndarray
+    info: dict = field(default_factory=dict)
+
+
+def _check_laplacian(laplacian, shape):
+    if not sp.issparse(laplacian):
+        raise TypeError("laplacian must be a scipy.sparse matrix (CSR), e.g. from build_laplacian()")
+    h, w = int(shape[0]), int(shape[1])
+    n = h * w
+    if laplacian.shape != (n, n):
+        raise ValueError(f"laplacian is {laplacian.shape} but shape {(h, w)} needs ({n}, {n})")
+    csr = laplacian.tocsr()
+    if csr.data.dtype != np.float64:
+        csr = csr.astype(np.float64)
+    if not csr.has_sorted_indices:
+        csr = csr.sorted_indices()
+    if not np.isfinite(csr.data).all():
+        raise ValueError("laplacian contains NaN or inf")
+    idx = np.int32 if csr.indices.dtype == np.int32 and csr.indptr.dtype == np.int32 else np.int64
+    return (np.ascontiguousarray(csr.indptr, dtype=idx), np.ascontiguousarray(csr.indices, dtype=idx),
+            np.ascontiguousarray(csr.data)), h, w
+
+
+def smallest_eigenpairs(laplacian, shape, *, n=None, params=Params(), seed=0x5EED, strict=False,
+                        shift=None):
+    """The ``n`` eigenpairs of a Laplacian closest to zero.
+
+    Parameters
+    ----------
+    laplacian : scipy.sparse matrix, (N, N)
+        Symmetric Laplacian of an H×W image (e.g. :func:`sss_fast.laplacian.build_laplacian`).
+    shape : (H, W)
+        Image size; the solver's ordering uses the pixel grid.
+    n : int, optional
+        Number of eigenpairs (default ``params.n_eigenvectors``).
+    params : Params
+        ``eig_method``, ``eig_block`` and ``eig_tolerance`` are used.
+    seed : int
+        Seed of the random start block (results are deterministic for a seed).
+    strict : bool
+        Raise ``ArithmeticError`` instead of warning when the solver does not
+        converge or a residual exceeds ``params.eig_tolerance``.
+    shift : float, optional
+        Fixed shift σ (must be below the smallest eigenvalue); default automatic.
+    """
+    if not isinstance(params, Params):
+        raise TypeError("params must be a sss_fast.Params")
+    (indptr, indices, data), h, w = _check_laplacian(laplacian, shape)
+    n_total = h * w
+    n = params.n_eigenvectors if n is None else int(n)
+    if n < 1 or n >= n_total - 1:
+        raise ValueError(f"n must be in [1, {n_total - 2}] for a {h}×{w} image, got {n}")
+    extra = min(max(10, n // 10), n_total - 1 - n)
+    if shift is not None and not (np.isfinite(shift) and shift < 0):
+        raise ValueError("shift must be a finite negative number (below the smallest eigenvalue)")
+    out = core.smallest_eigs(indptr, indices, data, h, w, n, extra, params.eig_method,
+                             params.eig_block, 1e-8, float(shift or 0.0), 200,
+                             int(seed) & 0xFFFFFFFFFFFFFFFF)
+    values, vectors, residuals = out.pop("values"), out.pop("vectors"), out.pop("residuals")
+    problems = []
+    if not out["converged"]:
+        problems.append("the Krylov solver did not converge")
+    if not out["complete"]:
+        problems.append("the selection of eigenvalues closest to zero may be incomplete "
+                        "(more negative eigenvalues than expected)")
+    worst = float(residuals.max()) if residuals.size else 0.0
+    if worst > params.eig_tolerance:
+        problems.append(f"largest relative residual {worst:.3g} exceeds {params.eig_tolerance:g}")
+    if problems:
+        msg = "smallest_eigenpairs: " + "; ".join(problems)
+        if strict:
+            raise ArithmeticError(msg)
+        warnings.warn(msg, ConvergenceWarning, stacklevel=2)
+    return EigenResult(values=values, vectors=vectors, residuals=residuals, info=out)
