@@ -42,6 +42,8 @@ py::dict relaxed_impl(const carray<double>& layers, const carray<I>& indptr,
     out["cg_iterations"] = to_numpy(std::move(r.cg_iterations));
     out["cg_residuals"] = to_numpy(std::move(r.cg_residuals));
     out["cg_status"] = to_numpy(std::move(r.cg_status));
+    out["cg_seconds"] = to_numpy(std::move(r.cg_seconds));
+    out["seconds"] = r.seconds;
     return out;
 }
 

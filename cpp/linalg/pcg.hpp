@@ -147,6 +147,14 @@ struct PcgOptions {
     double tolerance = 1e-6;
     // Cap on the number of iterations (operator applications in the loop).
     index_t max_iterations = 1000;
+    // Check convergence against the true residual b - A x (one extra operator
+    // application per solve). When false, the recursively updated residual
+    // decides and is reported; callers that compute b - A x anyway (e.g. in a
+    // fused pass after the solve) can skip the extra application.
+    bool verify_residual = true;
+    // The workspace's r already holds b - A x for the initial x (computed by
+    // the caller in a fused pass): the initial operator application is skipped.
+    bool residual_given = false;
 };
 
 enum class PcgStatus {
@@ -158,7 +166,7 @@ enum class PcgStatus {
 struct PcgResult {
     PcgStatus status = PcgStatus::converged;
     index_t iterations = 0;
-    double relative_residual = 0.0;  // true ||b - A x|| / ||b|| at exit
+    double relative_residual = 0.0;  // ‖b − A x‖/‖b‖ at exit (true one if verify_residual)
     bool converged() const { return status == PcgStatus::converged; }
 };
 
@@ -215,11 +223,12 @@ index_t granule_of(const P& m) {
     }
 }
 
-// Given r - alpha*q as the new residual (and x + alpha*p as the new iterate,
-// skipped when update_x is false), computes z = M r and returns {r.r, r.z}.
+// Given r - alpha*q as the new residual (and x + alpha*p as the new iterate),
+// computes z = M r and returns {r.r, r.z}. With update_x false (a fresh start
+// from the residual already in r; alpha is then 0) it also sets p = z.
 template <class P>
 std::array<double, 2> update_and_precondition(const P& m, index_t n, double alpha, bool update_x,
-                                              double* x, const double* p, double* r,
+                                              double* x, double* p, double* r,
                                               const double* q, double* z) {
     if constexpr (is_local_preconditioner<P>::value) {
         return chunked_sums<2>(n, m.granularity(), [&](index_t b, index_t e, double* s) {
@@ -228,6 +237,8 @@ std::array<double, 2> update_and_precondition(const P& m, index_t n, double alph
             if (alpha != 0.0)
                 for (index_t i = b; i < e; ++i) r[i] -= alpha * q[i];
             m.apply_range(r, z, b, e);
+            if (!update_x)
+                for (index_t i = b; i < e; ++i) p[i] = z[i];
             double rr = 0.0, rz = 0.0;
             for (index_t i = b; i < e; ++i) {
                 rr += r[i] * r[i];
@@ -247,6 +258,10 @@ std::array<double, 2> update_and_precondition(const P& m, index_t n, double alph
             s[0] += acc;
         })[0];
         m.apply(r, z);
+        if (!update_x)
+            for_each_chunk(n, 1, [&](index_t lo, index_t hi) {
+                for (index_t i = lo; i < hi; ++i) p[i] = z[i];
+            });
         return {rr, dot(r, z, n)};
     }
 }
@@ -263,6 +278,8 @@ PcgResult pcg(const Op& a, const Prec& m, const double* b, double* x, const PcgO
     require(options.max_iterations >= 0, "pcg: max_iterations must be >= 0");
     require(n % detail::granule_of(m) == 0, "pcg: size is not a multiple of the preconditioner "
                                             "granularity");
+    require(!options.residual_given || static_cast<index_t>(ws.r.size()) == n,
+            "pcg: residual_given needs a workspace of the operator's size");
     ws.resize(n);
     double* r = ws.r.data();
     double* z = ws.z.data();
@@ -289,20 +306,16 @@ PcgResult pcg(const Op& a, const Prec& m, const double* b, double* x, const PcgO
         });
         return detail::update_and_precondition(m, n, 0.0, false, x, p, r, q, z);
     };
-    auto copy_p = [&]() {
-        for_each_chunk(n, 1, [&](index_t lo, index_t hi) {
-            for (index_t i = lo; i < hi; ++i) p[i] = z[i];
-        });
-    };
 
-    auto [rr, rz] = true_residual();
+    auto [rr, rz] = options.residual_given
+                        ? detail::update_and_precondition(m, n, 0.0, false, x, p, r, q, z)
+                        : true_residual();
     res.relative_residual = std::sqrt(rr) / bnorm;
     if (std::sqrt(rr) <= target) return res;
     if (!(rz > 0.0) || !std::isfinite(rr)) {
         res.status = PcgStatus::breakdown;
         return res;
     }
-    copy_p();
 
     while (res.iterations < options.max_iterations) {
         const double pq = detail::apply_and_dot(a, p, q, n);
@@ -315,6 +328,10 @@ PcgResult pcg(const Op& a, const Prec& m, const double* b, double* x, const PcgO
         const auto s = detail::update_and_precondition(m, n, alpha, true, x, p, r, q, z);
         double rz_new = s[1];
         if (std::sqrt(s[0]) <= target) {
+            if (!options.verify_residual) {
+                res.relative_residual = std::sqrt(s[0]) / bnorm;
+                return res;
+            }
             const auto t = true_residual();
             res.relative_residual = std::sqrt(t[0]) / bnorm;
             if (std::sqrt(t[0]) <= target) return res;  // converged
@@ -324,9 +341,9 @@ PcgResult pcg(const Op& a, const Prec& m, const double* b, double* x, const PcgO
                 res.status = PcgStatus::breakdown;
                 return res;
             }
-            copy_p();
-            continue;
+            continue;  // p = z was set by true_residual()
         }
+        res.relative_residual = std::sqrt(s[0]) / bnorm;
         if (!(rz_new > 0.0) || !std::isfinite(rz_new)) {
             res.status = PcgStatus::breakdown;
             break;
@@ -338,6 +355,7 @@ PcgResult pcg(const Op& a, const Prec& m, const double* b, double* x, const PcgO
         });
     }
     if (res.status == PcgStatus::converged) res.status = PcgStatus::max_iterations;
+    if (!options.verify_residual) return res;
     const auto t = true_residual();
     res.relative_residual = std::sqrt(t[0]) / bnorm;
     if (std::sqrt(t[0]) <= target && res.status == PcgStatus::max_iterations)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <string>
 
@@ -79,49 +80,60 @@ struct OperatorKernel {
     }
 };
 
-// Energy terms at the interleaved iterate a, and (when `weights` is set) the
-// IRLS system for the next solve: w = u + v + 1, rhs = v + â + λ, and the
-// block preconditioner built on diag(L) + w.
-struct EnergyTerms {
+// One fused pass over L per outer iteration, at the interleaved iterate a:
+//  * the energy terms at a;
+//  * optionally the true residual of the system just solved (its w and rhs
+//    are read before being overwritten);
+//  * optionally the next system: IRLS (w = u + v + 1, rhs = v + â + λ) or the
+//    final pass (w = 1, rhs = a + λ), its block preconditioner on diag(L) + w,
+//    and its initial residual rhs − A a for the warm-started PCG.
+struct PassTerms {
     double fidelity = 0, sum_to_one = 0, laplacian = 0, sparsity = 0, majorised = 0;
+    double residual_sq = 0, rhs_sq = 0;
 };
 
-struct IrlsSystem {
+enum class NextSystem { none, irls, final_pass };
+
+struct SystemArrays {
     double* w = nullptr;
     double* rhs = nullptr;
     double* inv_delta = nullptr;
     double* coupling = nullptr;
+    double* residual = nullptr;
 };
 
 // ψ-terms of one value x (see RelaxedResult::irls_energy). Returns the IRLS
-// weight max(|x|, ε)^(γ-2) and adds |x|^γ and the majorised term.
+// weight max(|x|, ε)^(γ-2) and adds |x|^γ to e_true and the majorised term to
+// e_major. t_eps = ε^(γ-2) and c_eps = (2/γ - 1) ε^γ are per-pixel constants;
+// powers go through exp/log (one of each per value above the floor).
 inline double sparsity_term(double x, double gamma, double eps, double two_over_gamma,
-                            double& e_true, double& e_major) {
+                            double t_eps, double c_eps, double& e_true, double& e_major) {
     const double ax = std::fabs(x);
-    const double t = std::pow(std::max(ax, eps), gamma - 2.0);
     if (ax >= eps) {
+        const double t = std::exp((gamma - 2.0) * std::log(ax));
         const double a_g = t * ax * ax;  // |x|^γ
         e_true += a_g;
         e_major += two_over_gamma * a_g;
-    } else {
-        e_true += ax > 0.0 ? std::pow(ax, gamma) : 0.0;
-        e_major += t * x * x + (two_over_gamma - 1.0) * eps * eps * t;
+        return t;
     }
-    return t;
+    e_true += ax > 0.0 ? std::exp(gamma * std::log(ax)) : 0.0;
+    e_major += t_eps * x * x + c_eps;
+    return t_eps;
 }
 
 template <int KC>
-struct EnergyKernel {
+struct PassKernel {
     template <class I>
-    static EnergyTerms run(const CsrView<I>& l, index_t k_rt, const double* a, const double* a_hat,
-                           const double* gamma, const double* diag_l, double lambda, double eps,
-                           const IrlsSystem* sys) {
+    static PassTerms run(const CsrView<I>& l, index_t k_rt, const double* a, const double* a_hat,
+                         const double* gamma, const double* diag_l, double lambda, double eps,
+                         bool measure_previous, NextSystem next, const SystemArrays& sys) {
         const index_t k = KC > 0 ? KC : k_rt;
-        const auto t = chunked_sums<5>(l.rows, kRowChunk, [&](index_t rb, index_t re, double* out) {
+        const double log_eps = std::log(eps);
+        const auto t = chunked_sums<7>(l.rows, kRowChunk, [&](index_t rb, index_t re, double* out) {
             std::vector<double> heap(KC > 0 ? 0 : static_cast<std::size_t>(k));
             double stack[KC > 0 ? KC : 1];
             double* s = KC > 0 ? stack : heap.data();
-            double ef = 0, ec = 0, el = 0, es = 0, em = 0;
+            double ef = 0, ec = 0, el = 0, es = 0, em = 0, rr = 0, bb = 0;
             for (index_t r = rb; r < re; ++r) {
                 for (index_t j = 0; j < k; ++j) s[j] = 0.0;
                 for (I q = l.indptr[r]; q < l.indptr[r + 1]; ++q) {
@@ -129,29 +141,47 @@ struct EnergyKernel {
                     const double* xc = a + static_cast<index_t>(l.indices[q]) * k;
                     for (index_t j = 0; j < k; ++j) s[j] += v * xc[j];
                 }
+                const index_t o = r * k;
+                double sum = 0.0;
+                for (index_t j = 0; j < k; ++j) sum += a[o + j];
+                const double ls = lambda * sum;
                 const double g = gamma[r];
                 const double tg = 2.0 / g;
-                const index_t o = r * k;
-                double sum = 0.0, inv_sum = 0.0;
+                const double t_eps = std::exp((g - 2.0) * log_eps);  // ε^(γ-2)
+                const double c_eps = (tg - 1.0) * eps * eps * t_eps;  // (2/γ - 1) ε^γ
+                double inv_sum = 0.0;
                 for (index_t j = 0; j < k; ++j) {
                     const double x = a[o + j];
+                    const double lx = s[j] + ls;  // (I⊗L + λCᵀC) a, this entry
+                    if (measure_previous) {
+                        const double res = sys.rhs[o + j] - (lx + sys.w[o + j] * x);
+                        rr += res * res;
+                        bb += sys.rhs[o + j] * sys.rhs[o + j];
+                    }
                     const double d = x - a_hat[o + j];
                     ef += d * d;
                     el += x * s[j];
-                    sum += x;
-                    const double u = sparsity_term(x, g, eps, tg, es, em);
-                    const double v = sparsity_term(1.0 - x, g, eps, tg, es, em);
-                    if (sys) {
-                        const double w = u + v + 1.0;
-                        sys->w[o + j] = w;
-                        sys->rhs[o + j] = v + a_hat[o + j] + lambda;
-                        double delta = diag_l[r] + w;
-                        if (!(delta > 0.0)) delta = w;  // indefinite L: keep the block SPD
-                        sys->inv_delta[o + j] = 1.0 / delta;
-                        inv_sum += 1.0 / delta;
+                    const double u = sparsity_term(x, g, eps, tg, t_eps, c_eps, es, em);
+                    const double v = sparsity_term(1.0 - x, g, eps, tg, t_eps, c_eps, es, em);
+                    if (next == NextSystem::none) continue;
+                    double w, rhs;
+                    if (next == NextSystem::irls) {
+                        w = u + v + 1.0;
+                        rhs = v + a_hat[o + j] + lambda;
+                    } else {
+                        w = 1.0;
+                        rhs = x + lambda;
                     }
+                    sys.w[o + j] = w;
+                    sys.rhs[o + j] = rhs;
+                    sys.residual[o + j] = rhs - (lx + w * x);
+                    double delta = diag_l[r] + w;
+                    if (!(delta > 0.0)) delta = w;  // indefinite L: keep the block SPD
+                    sys.inv_delta[o + j] = 1.0 / delta;
+                    inv_sum += 1.0 / delta;
                 }
-                if (sys) sys->coupling[r] = lambda / (1.0 + lambda * inv_sum);
+                if (next != NextSystem::none)
+                    sys.coupling[r] = lambda / (1.0 + lambda * inv_sum);
                 ec += (sum - 1.0) * (sum - 1.0);
             }
             out[0] += ef;
@@ -159,8 +189,10 @@ struct EnergyKernel {
             out[2] += el;
             out[3] += es;
             out[4] += em;
+            out[5] += rr;
+            out[6] += bb;
         });
-        return {t[0], t[1], t[2], t[3], t[4]};
+        return {t[0], t[1], t[2], t[3], t[4], t[5], t[6]};
     }
 };
 
@@ -227,6 +259,11 @@ template <class I>
 RelaxedResult relaxed_sparsify(const double* layers, index_t k, const CsrView<I>& l,
                                const ImageView<double>& image, const RelaxedParams& prm) {
     reset_interrupt();
+    using clock = std::chrono::steady_clock;
+    const auto seconds_since = [](clock::time_point t0) {
+        return std::chrono::duration<double>(clock::now() - t0).count();
+    };
+    const auto t_start = clock::now();
     const index_t n = image.pixels();
     require(k >= 1, "layers must have at least one layer");
     require(n >= 1, "image must not be empty");
@@ -263,60 +300,67 @@ RelaxedResult relaxed_sparsify(const double* layers, index_t k, const CsrView<I>
     });
 
     std::vector<double> w = vec(nk), rhs = vec(nk), inv_delta = vec(nk), coupling = vec(n);
-    IrlsSystem sys{w.data(), rhs.data(), inv_delta.data(), coupling.data()};
+    PcgWorkspace ws;
+    ws.resize(nk);
+    const SystemArrays sys{w.data(), rhs.data(), inv_delta.data(), coupling.data(), ws.r.data()};
     const RelaxedOperator<I> op{l, k, w.data(), prm.lambda};
     const BlockPreconditioner prec{k, inv_delta.data(), coupling.data()};
-    const PcgOptions opts{prm.cg_tolerance, prm.cg_max_iterations};
-    PcgWorkspace ws;
+    PcgOptions opts;
+    opts.tolerance = prm.cg_tolerance;
+    opts.max_iterations = prm.cg_max_iterations;
+    opts.verify_residual = false;  // the next fused pass measures the true residual
+    opts.residual_given = true;    // ... and provides the next initial residual
 
     RelaxedResult res;
-    auto energy = [&](const IrlsSystem* s) {
-        const EnergyTerms t = dispatch_k<EnergyKernel>(k, l, k, a.data(), a_hat.data(),
-                                                       gamma.data(), diag_l.data(), prm.lambda,
-                                                       prm.floor, s);
+    // The fused pass at the current a; returns {E, irls energy}. With
+    // `measure_previous`, replaces the last solve's reported residual by the
+    // true one (and marks it unconverged if that is above the tolerance).
+    auto pass = [&](bool measure_previous, NextSystem next) {
+        const PassTerms t =
+            dispatch_k<PassKernel>(k, l, k, a.data(), a_hat.data(), gamma.data(), diag_l.data(),
+                                   prm.lambda, prm.floor, measure_previous, next, sys);
+        if (measure_previous && !res.cg_residuals.empty()) {
+            const double rel = t.rhs_sq > 0.0 ? std::sqrt(t.residual_sq / t.rhs_sq) : 0.0;
+            res.cg_residuals.back() = rel;
+            if (res.cg_status.back() == static_cast<int>(PcgStatus::converged) &&
+                !(rel <= prm.cg_tolerance))
+                res.cg_status.back() = static_cast<int>(PcgStatus::max_iterations);
+        }
         const double base = t.fidelity + prm.lambda * t.sum_to_one + t.laplacian;
         return std::array<double, 2>{base + t.sparsity, base + t.majorised};
     };
-    auto record = [&](const PcgResult& r) {
+    auto solve = [&]() {
+        const auto t0 = clock::now();
+        const PcgResult r = pcg(op, prec, rhs.data(), a.data(), opts, ws);
+        res.cg_seconds.push_back(seconds_since(t0));
         res.cg_iterations.push_back(r.iterations);
         res.cg_residuals.push_back(r.relative_residual);
         res.cg_status.push_back(static_cast<int>(r.status));
     };
+    auto record = [&](const std::array<double, 2>& e) {
+        res.energy.push_back(e[0]);
+        res.irls_energy.push_back(e[1]);
+    };
 
+    // IRLS (SPEC §9.4), then the final pass (SPEC §9.5):
+    // (I⊗L + λCᵀC + Id) a = a_prev + λ, built by the last fused pass.
+    const auto next_after = [&](index_t it) {
+        return it + 1 < prm.iterations ? NextSystem::irls : NextSystem::final_pass;
+    };
+    record(pass(false, prm.iterations > 0 ? NextSystem::irls : NextSystem::final_pass));
     for (index_t it = 0; it < prm.iterations; ++it) {
-        const auto e = energy(&sys);  // energy at the current a, system around it
-        res.energy.push_back(e[0]);
-        res.irls_energy.push_back(e[1]);
-        record(pcg(op, prec, rhs.data(), a.data(), opts, ws));
+        solve();
+        record(pass(true, next_after(it)));
     }
-    {
-        const auto e = energy(nullptr);
-        res.energy.push_back(e[0]);
-        res.irls_energy.push_back(e[1]);
-    }
-
-    // Final pass (SPEC §9.5): (I⊗L + λCᵀC + Id) a = a_prev + λ.
-    for_each_chunk(n, 1, [&](index_t b, index_t e) {
-        for (index_t r = b; r < e; ++r) {
-            double delta = diag_l[r] + 1.0;
-            if (!(delta > 0.0)) delta = 1.0;
-            for (index_t j = 0; j < k; ++j) {
-                const index_t i = r * k + j;
-                w[i] = 1.0;
-                rhs[i] = a[i] + prm.lambda;
-                inv_delta[i] = 1.0 / delta;
-            }
-            coupling[r] = prm.lambda / (1.0 + prm.lambda * static_cast<double>(k) / delta);
-        }
-    });
-    record(pcg(op, prec, rhs.data(), a.data(), opts, ws));
-    res.final_energy = energy(nullptr)[0];
+    solve();
+    res.final_energy = pass(true, NextSystem::none)[0];
 
     res.layers = vec(nk);
     for_each_chunk(n, 1, [&](index_t b, index_t e) {
         for (index_t p = b; p < e; ++p)
             for (index_t j = 0; j < k; ++j) res.layers[j * n + p] = a[p * k + j];
     });
+    res.seconds = seconds_since(t_start);
     return res;
 }
 

@@ -43,6 +43,8 @@ struct RelaxedResult {
     std::vector<index_t> cg_iterations;
     std::vector<double> cg_residuals;  // true relative residual at exit
     std::vector<int> cg_status;        // PcgStatus as int (0 = converged)
+    std::vector<double> cg_seconds;    // wall time of each solve (diagnostics only)
+    double seconds = 0.0;              // wall time of the whole stage
 };
 
 // SPEC §9.1 on layer-major (K, N) `in` into `out` (may alias): per pixel,

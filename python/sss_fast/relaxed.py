@@ -150,7 +150,9 @@ def relaxed_sparsify(layers, laplacian, image, params: Params = Params(), *,
         (sparsity terms weighted 2/γ̃, quadratic below the floor);
         ``final_energy``: E at the returned layers; ``cg_iterations``,
         ``cg_residuals``, ``cg_converged`` (T+1,): per PCG solve, the T IRLS
-        solves then the final pass; ``sparsity_exponent`` (H, W).
+        solves then the final pass; ``cg_seconds`` (T+1,) and ``seconds``:
+        wall times of each solve and of the native stage (diagnostics);
+        ``sparsity_exponent`` (H, W).
 
     Warns
     -----
@@ -193,6 +195,8 @@ def relaxed_sparsify(layers, laplacian, image, params: Params = Params(), *,
         "cg_iterations": out["cg_iterations"],
         "cg_residuals": out["cg_residuals"],
         "cg_converged": status == 0,
+        "cg_seconds": out["cg_seconds"],
+        "seconds": float(out["seconds"]),
         "sparsity_exponent": core.relaxed_sparsity_exponent(
             img, params.gamma_base, params.gamma_gradient_cap),
     }

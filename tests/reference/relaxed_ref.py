@@ -161,19 +161,21 @@ def system_matrix(lap, k, diag_weights, lam=100.0):
     return sp.csr_matrix(a)
 
 
-def solve(a, b, x0, tol):
+def solve(a, b, x0, tol, jacobi=False, maxiter=100000):
     """spsolve when tol == 0 (slow: SuperLU fills in badly here), else SciPy's
-    unpreconditioned CG to relative residual tol."""
+    CG (unpreconditioned, or Jacobi if `jacobi`) to relative residual tol."""
     if tol == 0:
         return spla.spsolve(sp.csc_matrix(a), b)
-    x, info = spla.cg(a, b, x0=x0, rtol=tol, atol=0.0, maxiter=100000)
+    m = sp.diags(1.0 / a.diagonal()) if jacobi else None
+    x, info = spla.cg(a, b, x0=x0, rtol=tol, atol=0.0, maxiter=maxiter, M=m)
     if info != 0:
         raise RuntimeError(f"reference CG did not converge (info={info})")
     return x
 
 
 def relaxed_sparsify(layers, lap, image, lam=100.0, iterations=20, floor=0.01,
-                     gamma_base=0.9, gamma_cap=0.1, clean_low=0.1, clean_high=0.9, tol=1e-12):
+                     gamma_base=0.9, gamma_cap=0.1, clean_low=0.1, clean_high=0.9, tol=1e-12,
+                     jacobi=False):
     """Reference of the whole stage; returns (layers (K, N), energies, irls_energies)."""
     a_hat = clean_initial(np.asarray(layers, dtype=np.float64).reshape(len(layers), -1),
                           clean_low, clean_high)
@@ -187,9 +189,9 @@ def relaxed_sparsify(layers, lap, image, lam=100.0, iterations=20, floor=0.01,
         v = np.maximum(np.abs(1.0 - a), floor) ** (gamma - 2.0)
         mat = system_matrix(lap, k, u + v + 1.0, lam)
         b = (v + a_hat + lam).ravel()
-        a = solve(mat, b, a.ravel(), tol).reshape(k, n)
+        a = solve(mat, b, a.ravel(), tol, jacobi).reshape(k, n)
         energies.append(energy(a, a_hat, lap, gamma, lam))
         irls.append(irls_energy(a, a_hat, lap, gamma, lam, floor))
     mat = system_matrix(lap, k, np.ones((k, n)), lam)
-    a = solve(mat, (a + lam).ravel(), a.ravel(), tol).reshape(k, n)
+    a = solve(mat, (a + lam).ravel(), a.ravel(), tol, jacobi).reshape(k, n)
     return a, np.array(energies), np.array(irls)
