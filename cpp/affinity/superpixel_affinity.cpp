@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 
 #include "common/errors.hpp"
 #include "common/parallel.hpp"
@@ -125,10 +126,62 @@ SparseRows superpixel_rows(const index_t* centroids, index_t n_regions, index_t 
         ys[s] = centroids[s] / W;
         xs[s] = centroids[s] % W;
     }
-    const Grid grid(ys, xs, H, W, use_color ? terms.radius : 0.0);
+    // Without the colour term a single cell (radius >= 1 covers the image).
+    const Grid grid(ys, xs, H, W, use_color ? terms.radius : 2.0);
     const double r = terms.radius;
     const double thr = r * r * static_cast<double>(H * H) * static_cast<double>(W * W);
     const index_t W2 = W * W, H2 = H * H;
+
+    // Colour weights, once per pair s < t (nonzero ones only), then each t's
+    // incoming pairs (s < t) in s order.
+    std::vector<std::vector<std::pair<index_t, double>>> cpairs;
+    std::vector<index_t> in_start, in_src;
+    std::vector<double> in_w;
+    if (use_color) {
+        cpairs.resize(static_cast<std::size_t>(S));
+        parallel_for(
+            0, S,
+            [&](index_t s) {
+                const double* ms = terms.color_means + 3 * s;
+                const index_t gy = grid.cell_of[s] / grid.ncx, gx = grid.cell_of[s] % grid.ncx;
+                auto& out = cpairs[s];
+                for (index_t cy = std::max<index_t>(0, gy - 1); cy <= std::min(grid.ncy - 1, gy + 1);
+                     ++cy)
+                    for (index_t cx = std::max<index_t>(0, gx - 1);
+                         cx <= std::min(grid.ncx - 1, gx + 1); ++cx) {
+                        const index_t c = cy * grid.ncx + cx;
+                        for (index_t m = grid.start[c]; m < grid.start[c + 1]; ++m) {
+                            const index_t t = grid.members[m];
+                            if (t <= s) continue;
+                            const index_t dy = ys[t] - ys[s], dx = xs[t] - xs[s];
+                            if (!(static_cast<double>(dy * dy * W2 + dx * dx * H2) <= thr)) continue;
+                            const double* mt = terms.color_means + 3 * t;
+                            const double e0 = ms[0] - mt[0], e1 = ms[1] - mt[1], e2 = ms[2] - mt[2];
+                            const double arg =
+                                terms.color_a *
+                                (1.0 - std::sqrt(e0 * e0 + e1 * e1 + e2 * e2) - terms.color_b);
+                            // erf(x) rounds to exactly -1 for x <= -6
+                            // (1 + erf(-6) < 2.2e-17): the weight is exactly 0.
+                            if (!(arg > -6.0)) continue;
+                            const double w = (std::erf(arg) + 1.0) / 2.0;
+                            if (w != 0.0) out.emplace_back(t, w);
+                        }
+                    }
+            },
+            /*dynamic=*/true);
+        in_start.assign(static_cast<std::size_t>(S + 1), 0);
+        for (index_t s = 0; s < S; ++s)
+            for (const auto& tw : cpairs[s]) ++in_start[tw.first + 1];
+        for (index_t s = 0; s < S; ++s) in_start[s + 1] += in_start[s];
+        in_src.resize(static_cast<std::size_t>(in_start[S]));
+        in_w.resize(static_cast<std::size_t>(in_start[S]));
+        std::vector<index_t> fill(in_start.begin(), in_start.end() - 1);
+        for (index_t s = 0; s < S; ++s)
+            for (const auto& tw : cpairs[s]) {
+                in_src[fill[tw.first]] = s;
+                in_w[fill[tw.first]++] = tw.second;
+            }
+    }
 
     // One row per distinct centroid pixel.
     std::vector<std::vector<index_t>> row_cols(static_cast<std::size_t>(U));
@@ -136,7 +189,8 @@ SparseRows superpixel_rows(const index_t* centroids, index_t n_regions, index_t 
     parallel_for(
         0, U,
         [&](index_t u) {
-            std::vector<Entry> list;
+            thread_local std::vector<Entry> list;
+            list.clear();
             for (index_t q = mstart[u]; q < mstart[u + 1]; ++q) {
                 const index_t s = member[q];
                 auto add = [&](index_t t, int term, double v) {
@@ -151,37 +205,16 @@ SparseRows superpixel_rows(const index_t* centroids, index_t n_regions, index_t 
                         add(a == s ? b : a, 0, terms.semantic_scale * wsem[p]);
                     }
                 if (use_color) {
-                    const double* ms = terms.color_means + 3 * s;
-                    const index_t gy = grid.cell_of[s] / grid.ncx, gx = grid.cell_of[s] % grid.ncx;
-                    for (index_t cy = std::max<index_t>(0, gy - 1);
-                         cy <= std::min(grid.ncy - 1, gy + 1); ++cy)
-                        for (index_t cx = std::max<index_t>(0, gx - 1);
-                             cx <= std::min(grid.ncx - 1, gx + 1); ++cx) {
-                            const index_t c = cy * grid.ncx + cx;
-                            for (index_t m = grid.start[c]; m < grid.start[c + 1]; ++m) {
-                                const index_t t = grid.members[m];
-                                if (t == s) continue;
-                                const index_t dy = ys[t] - ys[s], dx = xs[t] - xs[s];
-                                if (!(static_cast<double>(dy * dy * W2 + dx * dx * H2) <= thr))
-                                    continue;
-                                const double* mt = terms.color_means + 3 * t;
-                                const double e0 = ms[0] - mt[0], e1 = ms[1] - mt[1],
-                                             e2 = ms[2] - mt[2];
-                                const double arg =
-                                    terms.color_a *
-                                    (1.0 - std::sqrt(e0 * e0 + e1 * e1 + e2 * e2) - terms.color_b);
-                                // erf(x) rounds to exactly -1 for x <= -6
-                                // (1 + erf(-6) < 2.2e-17): the weight is exactly 0.
-                                if (!(arg > -6.0)) continue;
-                                const double w = (std::erf(arg) + 1.0) / 2.0;
-                                if (w != 0.0) add(t, 1, terms.color_scale * w);
-                            }
-                        }
+                    for (const auto& tw : cpairs[s]) add(tw.first, 1, terms.color_scale * tw.second);
+                    for (index_t k = in_start[s]; k < in_start[s + 1]; ++k)
+                        add(in_src[k], 1, terms.color_scale * in_w[k]);
                 }
             }
             std::sort(list.begin(), list.end());
             auto& cols = row_cols[u];
             auto& vals = row_vals[u];
+            cols.reserve(list.size());
+            vals.reserve(list.size());
             for (std::size_t e = 0; e < list.size();) {
                 const index_t c = list[e].col;
                 double sum = 0.0;

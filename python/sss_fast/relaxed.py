@@ -27,7 +27,7 @@ class ConvergenceWarning(RuntimeWarning):
     """An inner PCG solve stopped before reaching ``Params.cg_tolerance``."""
 
 
-_STATUS = {0: "converged", 1: "hit cg_max_iterations", 2: "broke down (system not SPD?)"}
+_STATUS = {0: "converged", 1: "stopped above cg_tolerance", 2: "broke down (system not SPD?)"}
 
 
 def _check_params(params) -> Params:
