@@ -84,14 +84,14 @@ void parallel_for(index_t begin, index_t end, Body&& body, bool dynamic = false)
 #pragma omp parallel for schedule(dynamic, 1)
         for (index_t i = begin; i < end; ++i) {
             if (stop.load(std::memory_order_relaxed) || errors.failed()) continue;
-            if (thread_id() == 0 && poll_interrupt()) stop.store(true);
+            if ((i & 255) == 0 && thread_id() == 0 && poll_interrupt()) stop.store(true);
             errors.run([&] { body(i); });
         }
     } else {
 #pragma omp parallel for schedule(static)
         for (index_t i = begin; i < end; ++i) {
             if (stop.load(std::memory_order_relaxed) || errors.failed()) continue;
-            if (thread_id() == 0 && poll_interrupt()) stop.store(true);
+            if ((i & 255) == 0 && thread_id() == 0 && poll_interrupt()) stop.store(true);
             errors.run([&] { body(i); });
         }
     }

@@ -1,6 +1,8 @@
 // Eigen's own OpenMP parallelisation of products would make the summation
 // order depend on the thread count; we parallelise outside instead.
+#ifndef EIGEN_DONT_PARALLELIZE
 #define EIGEN_DONT_PARALLELIZE
+#endif
 #include "features/pca.hpp"
 
 #include <Eigen/Core>

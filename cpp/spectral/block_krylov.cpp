@@ -5,6 +5,7 @@
 #include <Eigen/QR>
 #include <algorithm>
 #include <numeric>
+#include <vector>
 
 #include "common/errors.hpp"
 #include "common/parallel.hpp"
@@ -24,14 +25,40 @@ void randomize(Mat& v, index_t c0, index_t k, std::uint64_t seed) {
     });
 }
 
+constexpr index_t kChunk = 8192;  // fixed row chunks: results independent of thread count
+
+index_t n_chunks(index_t n) { return (n + kChunk - 1) / kChunk; }
+
+// A[:, a0:a0+p]^T B  (p x B.cols()), summed over fixed row chunks in order.
+Mat gemm_tn(const Mat& a, index_t p, const Mat& b) {
+    const index_t n = a.rows(), nc = n_chunks(n);
+    std::vector<Mat> part(static_cast<size_t>(nc));
+    parallel_for(0, nc, [&](index_t c) {
+        const index_t r0 = c * kChunk, nr = std::min(kChunk, n - r0);
+        part[c].noalias() = a.block(r0, 0, nr, p).transpose() * b.middleRows(r0, nr);
+    });
+    Mat out = Mat::Zero(p, b.cols());
+    for (const Mat& m : part) out += m;
+    return out;
+}
+
+// B -= A[:, :p] C, by row chunks.
+void gemm_nn_sub(const Mat& a, index_t p, const Mat& c, Mat& b) {
+    const index_t n = a.rows();
+    parallel_for(0, n_chunks(n), [&](index_t ci) {
+        const index_t r0 = ci * kChunk, nr = std::min(kChunk, n - r0);
+        b.middleRows(r0, nr).noalias() -= a.block(r0, 0, nr, p) * c;
+    });
+}
+
 // Orthogonalises w (n x k) against v[:, :p] twice (classical Gram-Schmidt,
 // BLAS-3) and returns the total coefficients (p x k).
 Mat project_out(const Mat& v, index_t p, Mat& w) {
     Mat c = Mat::Zero(p, w.cols());
     if (p == 0) return c;
     for (int pass = 0; pass < 2; ++pass) {
-        Mat ci = v.leftCols(p).transpose() * w;
-        w.noalias() -= v.leftCols(p) * ci;
+        Mat ci = gemm_tn(v, p, w);
+        gemm_nn_sub(v, p, ci, w);
         c += ci;
     }
     return c;
@@ -47,7 +74,7 @@ Mat orthonormalize(const Mat& v, index_t p, Mat& w, std::uint64_t seed) {
     Mat r = Mat::Identity(k, k);
     bool ok = true;
     for (int pass = 0; pass < 2 && ok; ++pass) {
-        Mat g = w.transpose() * w;
+        Mat g = gemm_tn(w, k, w);
         Eigen::LLT<Mat> llt(g);
         if (llt.info() != Eigen::Success) {
             ok = false;
@@ -60,7 +87,11 @@ Mat orthonormalize(const Mat& v, index_t p, Mat& w, std::uint64_t seed) {
             ok = false;
             break;
         }
-        ri.triangularView<Eigen::Upper>().solveInPlace<Eigen::OnTheRight>(w);
+        parallel_for(0, n_chunks(n), [&](index_t ci) {
+            const index_t r0 = ci * kChunk, nr = std::min(kChunk, n - r0);
+            Eigen::Ref<Mat> rows = w.middleRows(r0, nr);
+            ri.triangularView<Eigen::Upper>().solveInPlace<Eigen::OnTheRight>(rows);
+        });
         r = ri * r;
     }
     if (ok) return r;
