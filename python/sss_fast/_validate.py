@@ -15,7 +15,8 @@ import warnings
 
 import numpy as np
 
-__all__ = ["as_image", "as_features", "MIN_SIZE"]
+__all__ = ["as_image", "as_features", "peek_image_shape", "peek_feature_channels",
+           "MIN_SIZE"]
 
 #: Smallest image side accepted by the full pipeline.
 MIN_SIZE = 8
@@ -39,9 +40,10 @@ def _to_unit_float(a: np.ndarray, name: str, check_range: bool = True) -> np.nda
         raise TypeError(f"{name} has dtype bool; pass uint8 (0..255) or float in [0, 1]")
     if kind == "c":
         raise TypeError(f"{name} has a complex dtype; pass real values (uint8 or float in [0, 1])")
-    if a.dtype == np.uint8:
+    # kind/itemsize rather than ==: byte-swapped (big-endian) uint8/uint16 count too.
+    if kind == "u" and a.dtype.itemsize == 1:
         return np.ascontiguousarray(a, dtype=np.float64) / 255.0
-    if a.dtype == np.uint16:
+    if kind == "u" and a.dtype.itemsize == 2:
         return np.ascontiguousarray(a, dtype=np.float64) / 65535.0
     if kind in "iu":
         raise TypeError(
@@ -49,7 +51,8 @@ def _to_unit_float(a: np.ndarray, name: str, check_range: bool = True) -> np.nda
             f"(e.g. {name}.astype(np.float64) / {name}.max())"
         )
     if kind != "f":
-        raise TypeError(f"{name} has unsupported dtype {a.dtype}; pass uint8, uint16 or float")
+        raise TypeError(f"{name} has unsupported dtype {a.dtype}; pass uint8, uint16, float32 or "
+                        f"float64 (e.g. np.asarray({name}, dtype=np.float64))")
     out = np.ascontiguousarray(a, dtype=np.float64)
     if not np.isfinite(out).all():
         raise ValueError(f"{name} contains NaN or inf; replace them (e.g. np.nan_to_num) first")
@@ -77,13 +80,17 @@ def as_image(image, name: str = "image", min_size: int = MIN_SIZE) -> np.ndarray
     elif a.ndim == 3 and a.shape[2] == 1:
         a = np.repeat(a, 3, axis=2)
     if a.ndim != 3 or a.shape[2] != 3:
+        hint = ""
+        if a.ndim == 3 and a.shape[0] in (1, 3, 4) and a.shape[2] > 4:
+            hint = f"; it looks channel-first, use np.moveaxis({name}, 0, -1)"
         raise ValueError(
             f"{name} must have shape (H, W, 3) (or (H, W) grayscale, (H, W, 4) RGBA), "
-            f"got {a.shape}"
+            f"got {a.shape}{hint}"
         )
     h, w = a.shape[:2]
     if h < min_size or w < min_size:
-        raise ValueError(f"{name} is {h}×{w}; both sides must be at least {min_size} pixels")
+        raise ValueError(f"{name} is {h}×{w}; both sides must be at least {min_size} pixels "
+                         f"(upsample or pad the image)")
     return _to_unit_float(a, name)
 
 
@@ -107,3 +114,22 @@ def as_features(features, shape, name: str = "features") -> np.ndarray:
     if a.shape[2] < 1:
         raise ValueError(f"{name} has no channels")
     return _to_unit_float(a, name, check_range=False)
+
+
+def peek_image_shape(image):
+    """(H, W) of an image-like NumPy array without converting it, or None
+    when it is not an ndarray of 2 or 3 dimensions (validation proper, in
+    :func:`as_image`, reports the problem)."""
+    if isinstance(image, np.ndarray) and image.ndim in (2, 3):
+        return int(image.shape[0]), int(image.shape[1])
+    return None
+
+
+def peek_feature_channels(features) -> int:
+    """Channel count D of a feature array without converting it (3 when unknown)."""
+    if isinstance(features, np.ndarray):
+        if features.ndim == 2:
+            return 1
+        if features.ndim == 3:
+            return max(1, int(features.shape[2]))
+    return 3

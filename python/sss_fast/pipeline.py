@@ -13,7 +13,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import _validate, constrained, grouping, laplacian, relaxed, spectral, superpixels
+from . import _resources, _validate, constrained, grouping, laplacian, relaxed, spectral, superpixels
 from .params import Params
 
 __all__ = ["SegmentResult", "segment", "STAGES"]
@@ -84,6 +84,16 @@ def _prepare_features(features, img, params):
     return reduce(f, img, params=params)
 
 
+def _warn_degenerate(img, feats):
+    """Warns about content that cannot give the layers asked for (the run goes on)."""
+    if np.ptp(img.reshape(-1, 3), axis=0).max() == 0.0:
+        warnings.warn("segment: the image has a single colour; its layers follow the features "
+                      "alone", UserWarning, stacklevel=3)
+    if np.ptp(feats.reshape(-1, feats.shape[2]), axis=0).max() == 0.0:
+        warnings.warn("segment: the features are constant; they separate no regions (expect a "
+                      "single layer)", UserWarning, stacklevel=3)
+
+
 def _scaled_params(params: Params, n_pixels: int) -> Params:
     """Caps counts that cannot exceed what a small image supports."""
     n_sp = min(params.n_superpixels, max(1, n_pixels // 16))
@@ -99,7 +109,7 @@ def _scaled_params(params: Params, n_pixels: int) -> Params:
 def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int = _DEFAULT_SEED,
             params: Optional[Params] = None, return_intermediates: bool = False,
             progress: Optional[Callable[[str, int, int], None]] = None,
-            strict: bool = False) -> SegmentResult:
+            strict: bool = False, max_memory=None) -> SegmentResult:
     """Semantic soft segmentation of an image into soft layers.
 
     Parameters
@@ -125,10 +135,31 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
         Called as ``progress(stage, index, total)`` before each stage.
     strict : bool
         Raise instead of warning when a solver does not converge.
+    max_memory : int or float, optional
+        Upper bound in bytes on the memory the run may take. Before any heavy
+        work the peak memory is estimated (``sss_fast._resources``) and a
+        :class:`MemoryError` (``MemoryLimitError``) is raised if it exceeds
+        ``max_memory``, or, when None (default), the memory available now.
+        ``math.inf`` turns the check off.
 
     Returns
     -------
     SegmentResult
+
+    Raises
+    ------
+    TypeError, ValueError
+        Bad arguments; the message names the argument and the fix.
+    MemoryError
+        The run would not fit in memory (raised before allocating).
+    KeyboardInterrupt
+        Ctrl-C, noticed within a fraction of a second in native loops.
+
+    Warns
+    -----
+    UserWarning
+        Degenerate content: a constant image or constant features, or fewer
+        layers found than asked for; the layers returned are still valid.
     """
     params = Params() if params is None else params
     if not isinstance(params, Params):
@@ -142,9 +173,23 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     seed = int(seed)
     if progress is not None and not callable(progress):
         raise TypeError("progress must be a callable progress(stage, index, total)")
+    if max_memory is not None and (isinstance(max_memory, bool)
+                                   or not isinstance(max_memory, (int, float, np.integer,
+                                                                  np.floating))
+                                   or not max_memory > 0):
+        raise ValueError(f"max_memory must be a positive number of bytes (or None), "
+                         f"got {max_memory!r}")
 
+    # Memory check on the shapes alone, before the inputs are converted.
+    shape = _validate.peek_image_shape(image)
+    if shape is not None:
+        _resources.check_memory(shape[0], shape[1], params,
+                                _validate.peek_feature_channels(features), max_memory)
     img = _validate.as_image(image, "image")
     h, w = img.shape[:2]
+    if shape is None:
+        _resources.check_memory(h, w, params, _validate.peek_feature_channels(features),
+                                max_memory)
     params = _scaled_params(params, h * w)
     timings: dict = {}
     info: dict = {}
@@ -158,6 +203,7 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     t = stage("features")
     feats = _prepare_features(features, img, params)
     timings["features"] = time.perf_counter() - t
+    _warn_degenerate(img, feats)
 
     t = stage("superpixels")
     graph = superpixels.superpixels(img, n_segments=params.n_superpixels,
@@ -189,9 +235,12 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     grouped = grouping.group_components(comps, feats, params.n_layers, seed=seed)
     timings["grouping"] = time.perf_counter() - t
     if grouped.shape[0] < params.n_layers:
+        why = ("the image has fewer distinct regions" if comps.shape[0] > grouped.shape[0] else
+               f"only {comps.shape[0]} soft component(s) survived constrained sparsification; "
+               "raise Params.n_initial_components for more")
         warnings.warn(
             f"segment: only {grouped.shape[0]} layer(s) found where {params.n_layers} were asked "
-            "(the image has fewer distinct regions)", UserWarning, stacklevel=2)
+            f"({why})", UserWarning, stacklevel=2)
 
     t = stage("relaxed")
     raw, rinfo = relaxed.relaxed_sparsify(grouped.reshape(-1, h, w), lap, img, params,

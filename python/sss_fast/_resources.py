@@ -1,0 +1,192 @@
+"""Peak-memory estimate of :func:`sss_fast.segment` and the check made before
+the heavy stages run.
+
+The estimate is an empirical model fitted (non-negative least squares,
+relative error) to the peak resident set size (``VmHWM``, reset after the
+inputs are loaded) of ``segment`` measured in fresh processes at 64² to 480²
+pixels and several parameter settings (see ``docs/reliability.md``). The
+peak lies in the eigenvector stage, which holds the Krylov basis and the
+eigenvector copies (a few M·N doubles) and the supernodal Cholesky factor
+(measured at 110–260 entries per pixel for the pixel grid, not growing past
+256², plus a dense block for the s superpixel nodes ordered last)::
+
+    eigen   ≈ 3.2 MB + N·(2373 + 24.2·M) B + 18.0·s² B
+    sparse  ≈ 8·N·(2·M + 4·K₀ + 16) B          (constrained stage)
+    reduce  ≈ 8·N·(3.5·D + 60) B               (raw features with D ≠ 3)
+
+with N = H·W, M = ``n_eigenvectors``, K₀ = ``n_initial_components``,
+s = min(``n_superpixels``, N/16); the estimate is the largest of the three
+times a safety margin of 1.25 (the fit is within 7 % of every measurement).
+
+Available memory is ``MemAvailable`` from ``/proc/meminfo`` (else
+``sysconf``), lowered to the room left under a cgroup memory limit when the
+process runs in a container with one.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Optional
+
+from .params import Params
+
+__all__ = ["MemoryLimitError", "estimate_peak_memory", "available_memory", "check_memory",
+           "format_bytes"]
+
+# Fitted coefficients (bytes); see the module docstring.
+_EIG_BASE = 3.18e6
+_EIG_PER_PIXEL = 2373.0
+_EIG_PER_PIXEL_M = 24.2
+_EIG_SPECIAL_SQ = 18.0
+#: Safety factor applied to the fitted model.
+_MARGIN = 1.25
+
+
+class MemoryLimitError(MemoryError):
+    """Raised before the heavy stages when ``segment`` would need more memory
+    than is available (or than ``max_memory`` allows)."""
+
+
+def format_bytes(n: float) -> str:
+    """``1536 -> '1.5 KiB'``."""
+    n = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(n) < 1024.0 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024.0
+    return f"{n:.1f} TiB"  # pragma: no cover
+
+
+def estimate_peak_memory(height: int, width: int, params: Optional[Params] = None,
+                         n_feature_channels: int = 3) -> int:
+    """Estimated peak memory (bytes) ``segment`` adds for an image of this size.
+
+    Parameters
+    ----------
+    height, width : int
+        Image size.
+    params : Params, optional
+        ``n_eigenvectors`` and ``n_initial_components`` matter (as capped by
+        the pipeline for small images); default ``Params()``.
+    n_feature_channels : int
+        Channels D of the features passed (3 for reduced features).
+
+    Returns
+    -------
+    int
+        Bytes, including a safety margin; the Python interpreter and the
+        imported modules are not counted.
+    """
+    params = Params() if params is None else params
+    n = max(1, int(height) * int(width))
+    # The counts as the pipeline caps them for small images.
+    m = min(params.n_eigenvectors, max(2, (n - 2) // 2))
+    k0 = min(params.n_initial_components, max(2, n // 4))
+    s = min(params.n_superpixels, max(1, n // 16))
+    d = max(1, int(n_feature_channels))
+    eigen = _EIG_BASE + n * (_EIG_PER_PIXEL + _EIG_PER_PIXEL_M * m) + _EIG_SPECIAL_SQ * float(s) ** 2
+    sparse = 8.0 * n * (2 * m + 4 * k0 + 16)
+    reduce = 8.0 * n * (3.5 * d + 60) if d != 3 else 0.0
+    return int(_MARGIN * max(eigen, sparse, reduce))
+
+
+def _read_int(path: str) -> Optional[int]:
+    try:
+        with open(path) as f:
+            s = f.read().strip()
+    except OSError:
+        return None
+    if not s or s == "max":
+        return None
+    try:
+        return int(s)
+    except ValueError:
+        return None
+
+
+def _cgroup_room() -> Optional[int]:
+    """Bytes left under this process's cgroup memory limit, if it has one."""
+    rooms = []
+    # cgroup v2: unified hierarchy, path from /proc/self/cgroup ("0::/path").
+    rel = ""
+    try:
+        with open("/proc/self/cgroup") as f:
+            for line in f:
+                if line.startswith("0::"):
+                    rel = line[3:].strip().lstrip("/")
+    except OSError:
+        pass
+    for base in {os.path.join("/sys/fs/cgroup", rel), "/sys/fs/cgroup"}:
+        limit = _read_int(os.path.join(base, "memory.max"))
+        usage = _read_int(os.path.join(base, "memory.current"))
+        if limit is not None and usage is not None:
+            rooms.append(limit - usage)
+    # cgroup v1.
+    limit = _read_int("/sys/fs/cgroup/memory/memory.limit_in_bytes")
+    usage = _read_int("/sys/fs/cgroup/memory/memory.usage_in_bytes")
+    if limit is not None and usage is not None and limit < 2**60:
+        rooms.append(limit - usage)
+    return max(0, min(rooms)) if rooms else None
+
+
+def available_memory() -> Optional[int]:
+    """Bytes of memory this process can still use without swapping, or None
+    when the platform does not say."""
+    avail = None
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    avail = int(line.split()[1]) * 1024
+                    break
+    except (OSError, ValueError, IndexError):
+        avail = None
+    if avail is None:
+        try:
+            avail = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (ValueError, OSError, AttributeError):
+            avail = None
+    room = _cgroup_room()
+    if room is not None:
+        avail = room if avail is None else min(avail, room)
+    return avail
+
+
+def check_memory(height: int, width: int, params: Optional[Params] = None,
+                 n_feature_channels: int = 3, max_memory=None) -> int:
+    """Raise :class:`MemoryLimitError` if ``segment`` would not fit.
+
+    Parameters
+    ----------
+    height, width, params, n_feature_channels
+        As for :func:`estimate_peak_memory`.
+    max_memory : int, float or None
+        Limit in bytes (``math.inf``: no check); None: the memory available
+        now (:func:`available_memory`; no check when unknown).
+
+    Returns
+    -------
+    int
+        The estimate, in bytes.
+    """
+    need = estimate_peak_memory(height, width, params, n_feature_channels)
+    if max_memory is None:
+        limit = available_memory()
+        what = "available"
+        if limit is None:
+            return need
+    elif math.isinf(max_memory):
+        return need
+    else:
+        limit = int(max_memory)
+        what = "allowed by max_memory"
+    if need > limit:
+        raise MemoryLimitError(
+            f"segment needs about {format_bytes(need)} for a {height}×{width} image but only "
+            f"{format_bytes(limit)} is {what}; downscale the image, lower "
+            f"Params.n_eigenvectors / n_initial_components, or raise max_memory"
+            + (" (max_memory=<bytes> overrides the available-memory check)"
+               if max_memory is None else "")
+        )
+    return need
