@@ -99,7 +99,7 @@ def segment_inputs(draw, valid_only=False):
     if bad == "corrupt":
         dtype = draw(st.sampled_from(["float32", "float64"]))
         img = img.copy()
-        img[rng.integers(h), rng.integers(w), rng.integers(3)] = draw(
+        img[rng.integers(h), rng.integers(w), :] = draw(  # all channels: layouts slice
             st.sampled_from([np.nan, np.inf, -np.inf, -0.5, 1.5, 255.0]))
     x = _cast(img, dtype)
     if layout == "hw":

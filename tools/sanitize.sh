@@ -8,8 +8,8 @@
 #
 # The sanitized _core is copied into a temporary copy of the package, so the
 # in-place Release module in python/sss_fast/ is left alone. Python itself is
-# not instrumented, so libasan is preloaded; leak detection is off (CPython's
-# arenas and interned objects look like leaks). Any ASan or UBSan report
+# not instrumented, so libasan (and libstdc++) is preloaded; leak detection is
+# off (CPython's arenas and interned objects look like leaks). Any ASan or UBSan report
 # aborts the run with a non-zero exit status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +43,9 @@ case ",$sanitizers," in
     if [ -z "$preload" ]; then preload=$(${CXX:-g++} -print-file-name=libubsan.so); fi
     ;;
 esac
+# python does not link libstdc++: without it loaded at start-up ASan cannot
+# resolve the real __cxa_throw and aborts on the first C++ exception.
+preload="$preload $(${CXX:-g++} -print-file-name=libstdc++.so)"
 
 if [ $# -eq 0 ]; then
   # The reduced set: every stage's tests on small inputs, plus the
@@ -59,5 +62,5 @@ ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:halt_on_error=1:str
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1} \
 SSS_SANITIZED=1 \
 PYTHONPATH="$tmp${PYTHONPATH:+:$PYTHONPATH}" \
-LD_PRELOAD="$preload${LD_PRELOAD:+:$LD_PRELOAD}" \
+LD_PRELOAD="$preload${LD_PRELOAD:+ $LD_PRELOAD}" \
   python -m pytest -q -p no:cacheprovider "$@"

@@ -85,7 +85,8 @@ def estimate_peak_memory(height: int, width: int, params: Optional[Params] = Non
     k0 = min(params.n_initial_components, max(2, n // 4))
     s = min(params.n_superpixels, max(1, n // 16))
     d = max(1, int(n_feature_channels))
-    eigen = _EIG_BASE + n * (_EIG_PER_PIXEL + _EIG_PER_PIXEL_M * m) + _EIG_SPECIAL_SQ * float(s) ** 2
+    eigen = (_EIG_BASE + n * (_EIG_PER_PIXEL + _EIG_PER_PIXEL_M * m)
+             + _EIG_SPECIAL_SQ * float(s) ** 2)
     sparse = 8.0 * n * (2 * m + 4 * k0 + 16)
     reduce = 8.0 * n * (3.5 * d + 60) if d != 3 else 0.0
     return int(_MARGIN * max(eigen, sparse, reduce))

@@ -13,7 +13,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import _resources, _validate, constrained, grouping, laplacian, relaxed, spectral, superpixels
+from . import (_resources, _validate, constrained, grouping, laplacian, relaxed, spectral,
+               superpixels)
 from .params import Params
 
 __all__ = ["SegmentResult", "segment", "STAGES"]
