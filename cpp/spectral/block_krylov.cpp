@@ -157,9 +157,18 @@ BlockKrylovResult block_krylov_largest(index_t n, const BlockOperator& op,
         Mat hs = 0.5 * (h.topLeftCorner(p, p) + h.topLeftCorner(p, p).transpose());
         Eigen::SelfAdjointEigenSolver<Mat> es(hs);
         if (es.info() != Eigen::Success) throw NumericalError("Rayleigh-Ritz eigensolver failed");
-        // descending
-        Eigen::VectorXd theta = es.eigenvalues().reverse();
-        Mat y = es.eigenvectors().rowwise().reverse();
+        // by decreasing |theta| (T may be indefinite: shift inside the spectrum)
+        std::vector<index_t> ord(static_cast<size_t>(p));
+        std::iota(ord.begin(), ord.end(), 0);
+        std::stable_sort(ord.begin(), ord.end(), [&](index_t a, index_t b) {
+            return std::abs(es.eigenvalues()(a)) > std::abs(es.eigenvalues()(b));
+        });
+        Eigen::VectorXd theta(p);
+        Mat y(p, p);
+        for (index_t i = 0; i < p; ++i) {
+            theta(i) = es.eigenvalues()(ord[i]);
+            y.col(i) = es.eigenvectors().col(ord[i]);
+        }
         // residual of Ritz pair i: || W R y_i[cur:cur+b] ||  (W orthonormal)
         Mat ry = r * y.middleRows(cur, b);
         Eigen::VectorXd rn = ry.colwise().norm().transpose();

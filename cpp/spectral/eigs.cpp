@@ -73,23 +73,42 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
     EigsResult out;
 
     auto t0 = std::chrono::steady_clock::now();
-    const auto special = off_stencil_nodes(l, width, 2);
+    std::vector<char> special = off_stencil_nodes(l, width, 2);
+    for (index_t v : opt.special) {
+        require(v >= 0 && v < n, "special node index out of range");
+        special[v] = 1;
+    }
     SupernodalCholesky chol(grid_nested_dissection(height, width, 2, special));
     chol.analyze(l);
     out.n_special = chol.tree().n_special;
     out.factor_nonzeros = chol.factor_nonzeros();
     out.factor_flops = chol.factor_flops();
 
-    double sigma = opt.shift != 0.0 ? opt.shift : opt.initial_shift;
+    double sigma = 0.0;
     bool ok = false;
-    for (int t = 0; t < opt.max_shift_tries && !ok; ++t) {
+    if (opt.shift != 0.0) {
+        sigma = opt.shift;
         ++out.shift_tries;
         ok = chol.factorize(l, sigma);
-        if (!ok) sigma *= 4.0;
+    } else {
+        // Next to zero, indefinite root; every other front is a principal
+        // submatrix of the PSD matting part and stays positive definite.
+        sigma = opt.indefinite_shift;
+        ++out.shift_tries;
+        ok = chol.factorize(l, sigma, true);
+        out.indefinite = ok;
+        if (ok) out.below_shift = chol.negative_pivots();
+        // Fallback: Cholesky below the spectrum.
+        for (double s2 = opt.initial_shift; !ok && out.shift_tries <= opt.max_shift_tries; s2 *= 4.0) {
+            sigma = s2;
+            ++out.shift_tries;
+            ok = chol.factorize(l, sigma);
+            if (ok) out.below_shift = 0;
+        }
     }
     if (!ok)
         throw NumericalError("L - sigma I could not be factorised for any tried shift down to " +
-                             std::to_string(sigma / 4.0));
+                             std::to_string(sigma));
     out.shift = sigma;
     out.time_factor = seconds_since(t0);
     t0 = std::chrono::steady_clock::now();
@@ -142,9 +161,12 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
     auto sel = closest_to_zero(lambda, opt.n_wanted);
     // Completeness: every eigenvalue in [-r, r] must be among the computed
     // ones, i.e. r must not exceed the largest computed lambda.
-    double r = 0.0;
+    // The computed values are all eigenvalues within d of sigma, d their
+    // largest distance from it; complete when [-r, r] lies inside.
+    double r = 0.0, d = 0.0;
     for (index_t i : sel) r = std::max(r, std::abs(lambda(i)));
-    out.complete = r <= lambda.maxCoeff() + 1e-14;
+    for (index_t i = 0; i < lambda.size(); ++i) d = std::max(d, std::abs(lambda(i) - sigma));
+    out.complete = r + std::abs(sigma) <= d * (1.0 + 1e-12);
     std::sort(sel.begin(), sel.end(), [&](index_t a, index_t b) { return lambda(a) < lambda(b); });
 
     const index_t m = static_cast<index_t>(sel.size());

@@ -69,7 +69,7 @@ def _check_laplacian(laplacian, shape):
 
 
 def smallest_eigenpairs(laplacian, shape, *, n=None, params=Params(), seed=0x5EED, strict=False,
-                        shift=None):
+                        shift=None, special=None):
     """The ``n`` eigenpairs of a Laplacian closest to zero.
 
     Parameters
@@ -88,7 +88,14 @@ def smallest_eigenpairs(laplacian, shape, *, n=None, params=Params(), seed=0x5EE
         Raise ``ArithmeticError`` instead of warning when the solver does not
         converge or a residual exceeds ``params.eig_tolerance``.
     shift : float, optional
-        Fixed shift σ (must be below the smallest eigenvalue); default automatic.
+        Fixed shift σ (must be below the smallest eigenvalue); default automatic:
+        σ next to zero with an indefinite L D Lᵀ of the special block, falling
+        back to Cholesky below the spectrum if that fails.
+    special : array of int, optional
+        Pixels whose rows carry non-local entries (the superpixel centroids);
+        they are ordered last. Pixels with entries off the 25-point stencil
+        are found automatically; pass the centroids to also catch entries
+        between centroids that happen to lie within 2 pixels.
     """
     if not isinstance(params, Params):
         raise TypeError("params must be a sss_fast.Params")
@@ -100,9 +107,15 @@ def smallest_eigenpairs(laplacian, shape, *, n=None, params=Params(), seed=0x5EE
     extra = min(max(10, n // 10), n_total - 1 - n)
     if shift is not None and not (np.isfinite(shift) and shift < 0):
         raise ValueError("shift must be a finite negative number (below the smallest eigenvalue)")
+    if special is None:
+        special = np.zeros(0, dtype=np.int64)
+    else:
+        special = np.unique(np.asarray(special, dtype=np.int64).ravel())
+        if special.size and (special[0] < 0 or special[-1] >= n_total):
+            raise ValueError(f"special holds pixel indices outside [0, {n_total})")
     out = core.smallest_eigs(indptr, indices, data, h, w, n, extra, params.eig_method,
                              params.eig_block, 1e-8, float(shift or 0.0), 200,
-                             int(seed) & 0xFFFFFFFFFFFFFFFF)
+                             int(seed) & 0xFFFFFFFFFFFFFFFF, special)
     values, vectors, residuals = out.pop("values"), out.pop("vectors"), out.pop("residuals")
     problems = []
     if not out["converged"]:
