@@ -31,7 +31,7 @@ struct BlockKrylovOptions {
 
 struct BlockKrylovResult {
     Eigen::VectorXd theta;      // nev Ritz values, by decreasing magnitude
-    Eigen::MatrixXd vectors;    // n x nev Ritz vectors (orthonormal)
+    Eigen::MatrixXd vectors;    // n x (>= nev): the first nev columns are the Ritz vectors
     Eigen::VectorXd residuals;  // ||T x - theta x|| per pair
     index_t n_applied = 0;      // vectors T was applied to
     index_t n_restarts = 0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <numeric>
 
 #include "common/errors.hpp"
@@ -78,7 +79,9 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
         require(v >= 0 && v < n, "special node index out of range");
         special[v] = 1;
     }
-    SupernodalCholesky chol(grid_nested_dissection(height, width, 2, special));
+    auto chol_owner = std::make_unique<SupernodalCholesky>(grid_nested_dissection(height, width, 2, special));
+    SupernodalCholesky& chol = *chol_owner;
+    std::vector<char>().swap(special);
     chol.analyze(l);
     out.n_special = chol.tree().n_special;
     out.factor_nonzeros = chol.factor_nonzeros();
@@ -157,6 +160,7 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
         out.n_applied = op.applied;
         out.n_restarts = solver.num_iterations();
     }
+    chol_owner.reset();  // the factor is no longer needed: free it before the copies below
     Eigen::VectorXd lambda = (1.0 / theta.array()) + sigma;
     auto sel = closest_to_zero(lambda, opt.n_wanted);
     // Completeness: every eigenvalue in [-r, r] must be among the computed
@@ -177,21 +181,27 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
         std::copy(x.col(sel[j]).data(), x.col(sel[j]).data() + n,
                   out.vectors.begin() + static_cast<std::ptrdiff_t>(j * n));
     }
-    // True residuals ||L x - lambda x|| / ||L||_1.
-    std::vector<double> lx(static_cast<size_t>(m * n));
-    spmm_layers(l, m, out.vectors.data(), n, lx.data(), n);
+    x.resize(0, 0);
+    // True residuals ||L x - lambda x|| / ||L||_1, a few vectors at a time.
     const double l1 = std::max(norm1(l), 1e-300);
     out.residuals.resize(m);
-    parallel_for(0, m, [&](index_t j) {
-        double s = 0.0;
-        const double* xv = out.vectors.data() + j * n;
-        const double* yv = lx.data() + j * n;
-        for (index_t i = 0; i < n; ++i) {
-            const double d = yv[i] - out.values(j) * xv[i];
-            s += d * d;
+    constexpr index_t kGroup = 8;
+    std::vector<double> lx(static_cast<size_t>(std::min(m, kGroup) * n));
+    for (index_t j0 = 0; j0 < m; j0 += kGroup) {
+        const index_t g = std::min(kGroup, m - j0);
+        spmm_layers(l, g, out.vectors.data() + j0 * n, n, lx.data(), n);
+        for (index_t j = 0; j < g; ++j) {
+            const double* xv = out.vectors.data() + (j0 + j) * n;
+            const double* yv = lx.data() + j * n;
+            const double lam = out.values(j0 + j);
+            double s = 0.0;
+            for (index_t i = 0; i < n; ++i) {
+                const double d = yv[i] - lam * xv[i];
+                s += d * d;
+            }
+            out.residuals(j0 + j) = std::sqrt(s) / l1;
         }
-        out.residuals(j) = std::sqrt(s) / l1;
-    });
+    }
     out.time_solve = seconds_since(t0);
     return out;
 }
