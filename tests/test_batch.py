@@ -136,3 +136,24 @@ def test_argument_errors(folder, tmp_path):
         run_batch(folder / "missing", tmp_path, OPTS)
     with pytest.raises(ValueError, match="workers"):
         run_batch(folder / "in", tmp_path, OPTS, workers=0)
+
+
+def crashing_task(name, image_src, feat_src, opts):
+    """Kills its worker process on one image (top level: spawned workers import it)."""
+    if name == "face.jpg":
+        os._exit(17)
+    from sss_fast.batch import _task
+
+    return _task(name, image_src, feat_src, opts)
+
+
+def test_a_dying_worker_takes_only_its_image(folder, tmp_path):
+    lines = []
+    s = run_batch(folder / "in", tmp_path, OPTS, features_dir=folder / "feat", workers=2,
+                  log=lines.append, max_in_flight=2, _task_fn=crashing_task)
+    status = {Path(r["input"]).name: r["status"] for r in s["images"]}
+    assert status == {"hair.png": "ok", "shoulder.tif": "ok", "face.jpg": "failed",
+                      "broken.png": "failed"}
+    face = [r for r in s["images"] if r["input"].endswith("face.jpg")][0]
+    assert "worker process died" in face["error"]
+    assert len(lines) == 4  # every image reported exactly once

@@ -27,7 +27,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 from . import _export
 from .params import Params
@@ -175,8 +175,8 @@ class _Runner:
 
 def run_batch(in_dir, out_dir, opts: JobOptions = JobOptions(), *, workers: int = 1,
               scheduler: Optional[str] = None, features_dir=None, overwrite: bool = False,
-              log: Optional[Callable[[str], None]] = None, max_in_flight: Optional[int] = None
-              ) -> dict:
+              log: Optional[Callable[[str], None]] = None, max_in_flight: Optional[int] = None,
+              _task_fn=None) -> dict:
     """Segment every image in ``in_dir`` into ``out_dir``.
 
     Parameters
@@ -198,6 +198,9 @@ def run_batch(in_dir, out_dir, opts: JobOptions = JobOptions(), *, workers: int 
     max_in_flight : int, optional, keyword-only
         Images submitted but not yet finished (bounds memory); default
         ``4 × workers`` (or 64 on a cluster).
+    _task_fn : callable, optional
+        Testing seam: replaces the per-image worker function (must be
+        importable by name in a spawned process).
 
     Returns
     -------
@@ -231,12 +234,15 @@ def run_batch(in_dir, out_dir, opts: JobOptions = JobOptions(), *, workers: int 
     if not todo:
         pass
     elif scheduler is not None:
-        _run_dask(todo, stems, features_dir, opts, scheduler, runner, max_in_flight or 64)
+        _run_dask(todo, stems, features_dir, opts, scheduler, runner, max_in_flight or 64,
+                  _task_fn or _task)
     elif workers == 1:
         for p in todo:
-            runner.finish(p, stems[p], _task(p.name, str(p), _feat_arg(features_dir, p), opts))
+            runner.finish(p, stems[p], (_task_fn or _task)(p.name, str(p),
+                                                            _feat_arg(features_dir, p), opts))
     else:
-        _run_pool(todo, stems, features_dir, opts, workers, runner, max_in_flight or 4 * workers)
+        _run_pool(todo, stems, features_dir, opts, workers, runner, max_in_flight or 4 * workers,
+                  _task_fn or _task)
 
     records = sorted(runner.records + skipped, key=lambda r: r["input"])
     summary = {
@@ -265,53 +271,63 @@ def _pool_init(threads):
         _native.core.set_num_threads(int(threads))
 
 
-def _run_pool(todo, stems, features_dir, opts, workers, runner, window):
+def _run_pool(todo, stems, features_dir, opts, workers, runner, window, task):
+    """Process pool rounds. A worker that dies breaks the pool: the images not
+    yet submitted go on in a fresh pool, the ones in flight (suspects) are
+    rerun one at a time in a single-worker pool, so only the image that
+    really kills its worker is recorded as failed."""
+    queue, suspects = list(todo), []
+    while queue:
+        queue, crashed = _pool_round(queue, stems, features_dir, opts, workers, runner, window,
+                                     task)
+        suspects += crashed
+    for p in suspects:
+        _, crashed = _pool_round([p], stems, features_dir, opts, 1, runner, 1, task)
+        if crashed:
+            runner.finish(p, stems[p], {"status": "failed", "kind": "crash",
+                                        "error": "the worker process died (crash or out of "
+                                                 "memory) while segmenting this image"})
+
+
+def _pool_round(queue, stems, features_dir, opts, workers, runner, window, task):
+    """One pool's life. Returns (images never submitted, images lost to a crash)."""
     import multiprocessing as mp
 
-    attempts: Dict[Path, int] = {p: 0 for p in todo}
-    pending = list(todo)
-    while pending:
-        queue, pending = pending, []
-        ctx = mp.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_pool_init,
-                                 initargs=(opts.threads,)) as pool:
-            running = {}
-            broken = False
-            while queue or running:
-                while queue and len(running) < window and not broken:
-                    p = queue.pop(0)
-                    try:
-                        fut = pool.submit(_task, p.name, str(p), _feat_arg(features_dir, p), opts)
-                    except BrokenProcessPool:
-                        broken = True
-                        queue.insert(0, p)
-                        break
-                    running[fut] = p
-                if not running:
+    queue = list(queue)
+    crashed = []
+    ctx = mp.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_pool_init,
+                             initargs=(opts.threads,)) as pool:
+        running = {}
+        broken = False
+        while queue or running:
+            while queue and len(running) < window and not broken:
+                p = queue[0]
+                try:
+                    fut = pool.submit(task, p.name, str(p), _feat_arg(features_dir, p), opts)
+                except BrokenProcessPool:
+                    broken = True
                     break
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    p = running.pop(fut)
-                    try:
-                        outcome = fut.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        attempts[p] += 1
-                        if attempts[p] >= 2:
-                            runner.finish(p, stems[p], {"status": "failed", "kind": "crash",
-                                                        "error": "worker process died"})
-                        else:
-                            pending.append(p)
-                        continue
-                    except Exception as exc:  # e.g. an unpicklable result
-                        outcome = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"}
-                    runner.finish(p, stems[p], outcome)
-                if broken:
-                    pending.extend(queue)
-                    queue = []
+                queue.pop(0)
+                running[fut] = p
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in done:
+                p = running.pop(fut)
+                try:
+                    outcome = fut.result()
+                except BrokenProcessPool:
+                    broken = True
+                    crashed.append(p)
+                    continue
+                except Exception as exc:  # e.g. an unpicklable result
+                    outcome = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"}
+                runner.finish(p, stems[p], outcome)
+    return queue, crashed
 
 
-def _run_dask(todo, stems, features_dir, opts, scheduler, runner, window):
+def _run_dask(todo, stems, features_dir, opts, scheduler, runner, window, task):
     try:
         from dask.distributed import Client, as_completed
     except ImportError as exc:
@@ -332,7 +348,7 @@ def _run_dask(todo, stems, features_dir, opts, scheduler, runner, window):
                 return
             fpath = _find_features(features_dir, p)
             fsrc = (fpath.suffix.lower(), fpath.read_bytes()) if fpath is not None else None
-            fut = client.submit(_task, p.name, data, fsrc, opts, pure=False,
+            fut = client.submit(task, p.name, data, fsrc, opts, pure=False,
                                 key=f"sss-fast-{stems[p]}-{os.getpid()}-{time.time_ns()}")
             futures[fut] = p
             ac.add(fut)
