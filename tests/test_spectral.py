@@ -97,7 +97,7 @@ def test_int64_indices_and_matting_only(crop):
 def test_small_random_graph_on_grid():
     """A tiny image whose Laplacian is built by hand: matches dense eigh."""
     rng = np.random.default_rng(20181108)
-    h, w = 9, 11
+    h, w = 15, 17
     n = h * w
     rows, cols, vals = [], [], []
     for y in range(h):
@@ -140,3 +140,15 @@ def test_bad_input(crop):
         spectral.smallest_eigenpairs(lap, im.shape[:2], shift=0.5)
     with pytest.raises(ValueError, match="eig_method"):
         replace(Params(), eig_method="arnoldi")
+
+
+def test_tiny_problem_uses_dense_path():
+    rng = np.random.default_rng(4242)
+    img = rng.uniform(size=(10, 10, 3))
+    lap = laplacian.matting_laplacian(img)
+    res = spectral.smallest_eigenpairs(lap, (10, 10), n=49)
+    assert res.info["method"] == "dense"
+    dense = np.linalg.eigvalsh(lap.toarray())
+    np.testing.assert_allclose(res.values, np.sort(dense[np.argsort(np.abs(dense))[:49]]),
+                               atol=1e-12)
+    assert res.residuals.max() < 1e-10
