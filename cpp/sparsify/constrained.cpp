@@ -327,7 +327,15 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
                 // First solve: one constant reference weight, Grams c·EᵀE.
                 const double c0 = W[0];
                 wt.assign(static_cast<size_t>(K * N), c0);
-                const MatX EtE = En.transpose() * En;
+                // EᵀE over fixed pixel slabs, summed in slab order.
+                std::vector<double> part(static_cast<size_t>(nslabs * MM));
+                parallel_for(0, nslabs, [&](index_t sl) {
+                    const index_t p0 = sl * kReduceSlab, n = std::min(N, p0 + kReduceSlab) - p0;
+                    Map(part.data() + sl * MM, M, M).noalias() =
+                        En.middleRows(p0, n).transpose() * En.middleRows(p0, n);
+                }, /*dynamic=*/true);
+                MatX EtE = CMap(part.data(), M, M);
+                for (index_t sl = 1; sl < nslabs; ++sl) EtE += CMap(part.data() + sl * MM, M, M);
                 G.resize(static_cast<size_t>(K * MM));
                 for (index_t k = 0; k < K; ++k) Map(G.data() + k * MM, M, M) = c0 * EtE;
             }
