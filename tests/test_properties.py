@@ -198,3 +198,73 @@ def test_segment_deterministic_for_any_seed(seed, h, w):
         a = sss_fast.segment(x, f, seed=seed, params=P).layers
         b = sss_fast.segment(x.copy(), f.copy(), seed=seed, params=P).layers
     np.testing.assert_array_equal(a, b)
+
+
+@settings(PROFILE, max_examples=max(5, PROFILE.max_examples // 2))
+@given(segment_inputs(valid_only=False), st.booleans())
+def test_spectral_matting_result_valid_or_clean_error(case, with_features):
+    """The baseline entry point: same inputs, same two allowed outcomes."""
+    x, f, n_layers, seed, bad = case
+    if not with_features and bad == "features":
+        bad = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = sss_fast.spectral_matting(
+                x, 6, features=f if with_features else None,
+                n_layers=n_layers if with_features else None, seed=seed, params=P,
+                n_eigenvectors=12, iterations=6)
+    except (ValueError, TypeError) as exc:
+        msg = str(exc)
+        assert "image" in msg or "features" in msg, msg
+        assert bad is not None, f"valid input refused: {msg}"
+        return
+    assert bad is None, f"defect {bad!r} not noticed"
+    # Spectral matting components are unconstrained linear combinations of
+    # eigenvectors: they sum to one but may leave [0, 1] (Levin et al. 2008).
+    L = res.layers
+    assert L.shape[1:] == x.shape[:2] and 1 <= L.shape[0] <= (n_layers if with_features else 6)
+    assert np.isfinite(L).all() and np.isfinite(res.raw_layers).all()
+    np.testing.assert_allclose(res.raw_layers.sum(axis=0), 1.0, atol=1e-6)
+
+
+def _png(rng, h, w, mode):
+    from PIL import Image
+
+    buf = __import__("io").BytesIO()
+    Image.fromarray(rng.integers(0, 256, (h, w, 3), dtype=np.uint8)).convert(mode).save(buf, "PNG")
+    return buf.getvalue()
+
+
+@settings(PROFILE)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.integers(1, 40),
+       st.sampled_from(["RGB", "L", "P", "RGBA", "LA", "1"]),
+       st.sampled_from(["none", "truncate", "flip", "splice", "zero_run"]))
+def test_read_image_on_mutated_files_returns_rgb_or_input_error(seed, h, w, mode, mutation):
+    """Random PNGs, randomly damaged: an (H, W, 3) array or a one-line InputError."""
+    pytest.importorskip("PIL")
+    from sss_fast import _export
+
+    rng = np.random.default_rng(seed)
+    data = bytearray(_png(rng, h, w, mode))
+    n = len(data)
+    if mutation == "truncate":
+        data = data[: int(rng.integers(0, n))]
+    elif mutation == "flip":
+        for i in rng.integers(0, n, int(rng.integers(1, 8))):
+            data[i] ^= int(rng.integers(1, 256))
+    elif mutation == "splice":
+        i = int(rng.integers(0, n))
+        data[i:i] = rng.integers(0, 256, int(rng.integers(1, 64)), dtype=np.uint8).tobytes()
+    elif mutation == "zero_run":
+        i = int(rng.integers(0, n))
+        k = int(rng.integers(1, 32))
+        data[i:i + k] = bytes(len(data[i:i + k]))
+    try:
+        a = _export.read_image(bytes(data), name="x.png")
+    except _export.InputError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("x.png: ")
+        return
+    assert a.ndim == 3 and a.shape[2] == 3 and a.dtype in (np.uint8, np.uint16)
+    if mutation == "none":
+        assert a.shape[:2] == (h, w)

@@ -48,12 +48,16 @@ esac
 preload="$preload $(${CXX:-g++} -print-file-name=libstdc++.so)"
 
 if [ $# -eq 0 ]; then
-  # The reduced set: every stage's tests on small inputs, plus the
-  # reliability and property tests (which drive segment() end to end).
+  # The reduced set: every native stage's tests on small inputs (features:
+  # the guided filter / PCA ones, not the PyTorch networks), plus the
+  # pipeline, baseline, reliability and property tests (which drive the
+  # public entry points end to end). Ctrl-C tests are timing based.
   set -- tests/test_superpixels.py tests/test_affinity.py tests/test_laplacian.py \
-         tests/test_constrained.py tests/test_grouping.py tests/test_relaxed.py \
-         tests/test_reliability.py tests/test_properties.py tests/test_threads.py \
-         -m "not slow and not torch" -k "not interrupt"
+         tests/test_features.py tests/test_spectral.py tests/test_constrained.py \
+         tests/test_grouping.py tests/test_relaxed.py tests/test_pipeline.py \
+         tests/test_baselines.py tests/test_reliability.py tests/test_properties.py \
+         tests/test_threads.py -m "not slow and not torch" \
+         -k "not interrupt and not torch and not default_ and not sss_ and not tf_helpers"
 fi
 
 echo "sanitize.sh: $so with $sanitizers; pytest $*"

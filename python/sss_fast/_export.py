@@ -23,13 +23,14 @@ import io as _pyio
 import json
 import os
 import tempfile
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Callable, Iterable, List, Sequence
 
 import numpy as np
 
-__all__ = ["InputError", "FORMATS", "IMAGE_SUFFIXES", "read_image", "read_features",
+__all__ = ["InputError", "FORMATS", "IMAGE_SUFFIXES", "MAX_PIXELS", "read_image", "read_features",
            "export", "manifest_path", "atomic_write", "write_json"]
 
 #: Output formats the exporter knows.
@@ -57,29 +58,66 @@ def _describe(source) -> str:
     return str(source) if not isinstance(source, (bytes, bytearray)) else "<image bytes>"
 
 
-def read_image(source, name: str = "") -> np.ndarray:
-    """Decode an image file (path or bytes) to (H, W, 3) uint8 or uint16.
+#: Largest image (pixels) :func:`read_image` decodes: a decompression-bomb guard
+#: (a small file can declare a huge size). 50 MP is above common camera sizes
+#: and far above what ``segment`` fits in memory on ordinary machines.
+MAX_PIXELS = 50_000_000
 
-    Raises :class:`InputError` with a one-line message when it cannot be read.
+
+def read_image(source, name: str = "", max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """Decode an image file (path or bytes) to (H, W, 3) uint8 or uint16
+    (float64 in [0, 1] for 32-bit float images).
+
+    The declared size is checked against ``max_pixels`` before any pixel is
+    decoded. Palette, grey, grey+alpha, RGBA, CMYK, YCbCr, LAB and 16/32-bit
+    integer modes are converted to RGB (alpha dropped); a multi-frame file
+    gives its first frame.
+
+    Raises :class:`InputError` with a one-line message when it cannot be read
+    (missing, not an image, truncated, too large, values out of range).
     """
     Image = _pil()
     label = name or _describe(source)
     try:
         fp = _pyio.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
-        with Image.open(fp) as im:
+        with warnings.catch_warnings():
+            # Our own size limit below replaces Pillow's bomb warning.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im_cm = Image.open(fp)
+        with im_cm as im:
+            w, h = im.size
+            if w * h > max_pixels:
+                raise InputError(f"{label}: declares {w}×{h} = {w * h} pixels, above the limit "
+                                 f"of {max_pixels} (decompression-bomb guard); downscale it first")
+            if w < 1 or h < 1:
+                raise InputError(f"{label}: declares an empty image ({w}×{h})")
             im.load()
-            if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+            if im.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
                 a = np.asarray(im, dtype=np.uint16 if im.mode != "I" else np.int64)
                 if a.dtype != np.uint16:
                     a = np.clip(a, 0, 65535).astype(np.uint16)
                 return np.ascontiguousarray(np.repeat(a[:, :, None], 3, axis=2))
+            if im.mode == "F":
+                a = np.asarray(im, dtype=np.float64)
+                if not np.isfinite(a).all() or a.min() < 0.0 or a.max() > 1.0:
+                    raise InputError(f"{label}: 32-bit float image with values outside [0, 1] "
+                                     f"(or NaN/inf); save it as 8- or 16-bit, or scale it to "
+                                     f"[0, 1]")
+                return np.ascontiguousarray(np.repeat(a[:, :, None], 3, axis=2))
             return np.ascontiguousarray(np.asarray(im.convert("RGB"), dtype=np.uint8))
+    except InputError:
+        raise
     except FileNotFoundError:
         raise InputError(f"{label}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{label}: is a directory, not an image") from None
     except PermissionError:
         raise InputError(f"{label}: permission denied") from None
+    except Image.DecompressionBombError as exc:
+        raise InputError(f"{label}: declared size too large ({_one_line(exc)}); the limit is "
+                         f"{max_pixels} pixels") from None
+    except MemoryError:
+        raise InputError(f"{label}: not enough memory to decode it; downscale it first") from None
     except Exception as exc:  # PIL raises UnidentifiedImageError, OSError, SyntaxError, ...
         raise InputError(f"{label}: cannot read image ({_one_line(exc)})") from None
 
@@ -102,7 +140,10 @@ def read_features(source, shape, name: str = "") -> np.ndarray:
             raise InputError(f"{label}: no such file")
     try:
         if suffix == ".npy":
-            a = np.load(fp, allow_pickle=False)
+            # A file on disk is mapped, so its declared shape is checked below
+            # before its data is read (a bad header costs nothing).
+            a = np.load(fp, allow_pickle=False,
+                        mmap_mode=None if isinstance(source, tuple) else "r")
         elif suffix == ".npz":
             with np.load(fp, allow_pickle=False) as z:
                 keys = list(z.keys())
@@ -127,6 +168,11 @@ def read_features(source, shape, name: str = "") -> np.ndarray:
     if tuple(a.shape[:2]) != tuple(shape[:2]):
         raise InputError(f"{label}: features are {a.shape[0]}×{a.shape[1]} but the image is "
                          f"{shape[0]}×{shape[1]}; they must have the image's size")
+    if isinstance(a, np.memmap):
+        try:
+            a = np.array(a)
+        except Exception as exc:
+            raise InputError(f"{label}: cannot read features ({_one_line(exc)})") from None
     return a
 
 

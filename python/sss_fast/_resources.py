@@ -29,10 +29,12 @@ import math
 import os
 from typing import Optional
 
+import numpy as np
+
 from .params import Params
 
 __all__ = ["MemoryLimitError", "estimate_peak_memory", "available_memory", "check_memory",
-           "format_bytes"]
+           "validate_max_memory", "format_bytes"]
 
 # Fitted coefficients (bytes); see the module docstring.
 _EIG_BASE = 3.18e6
@@ -59,7 +61,7 @@ def format_bytes(n: float) -> str:
 
 
 def estimate_peak_memory(height: int, width: int, params: Optional[Params] = None,
-                         n_feature_channels: int = 3) -> int:
+                         n_feature_channels: int = 3, superpixels: bool = True) -> int:
     """Estimated peak memory (bytes) ``segment`` adds for an image of this size.
 
     Parameters
@@ -71,6 +73,8 @@ def estimate_peak_memory(height: int, width: int, params: Optional[Params] = Non
         the pipeline for small images); default ``Params()``.
     n_feature_channels : int
         Channels D of the features passed (3 for reduced features).
+    superpixels : bool
+        False for the spectral matting baseline (no superpixel nodes).
 
     Returns
     -------
@@ -83,7 +87,7 @@ def estimate_peak_memory(height: int, width: int, params: Optional[Params] = Non
     # The counts as the pipeline caps them for small images.
     m = min(params.n_eigenvectors, max(2, (n - 2) // 2))
     k0 = min(params.n_initial_components, max(2, n // 4))
-    s = min(params.n_superpixels, max(1, n // 16))
+    s = min(params.n_superpixels, max(1, n // 16)) if superpixels else 0
     d = max(1, int(n_feature_channels))
     eigen = (_EIG_BASE + n * (_EIG_PER_PIXEL + _EIG_PER_PIXEL_M * m)
              + _EIG_SPECIAL_SQ * float(s) ** 2)
@@ -154,13 +158,26 @@ def available_memory() -> Optional[int]:
     return avail
 
 
+def validate_max_memory(max_memory):
+    """``max_memory`` checked: None, or a positive number of bytes (``math.inf``
+    allowed); raises ValueError otherwise."""
+    if max_memory is not None and (isinstance(max_memory, bool)
+                                   or not isinstance(max_memory, (int, float, np.integer,
+                                                                  np.floating))
+                                   or not max_memory > 0):
+        raise ValueError(f"max_memory must be a positive number of bytes (or None), "
+                         f"got {max_memory!r}")
+    return max_memory
+
+
 def check_memory(height: int, width: int, params: Optional[Params] = None,
-                 n_feature_channels: int = 3, max_memory=None) -> int:
+                 n_feature_channels: int = 3, max_memory=None, superpixels: bool = True,
+                 what_runs: str = "segment") -> int:
     """Raise :class:`MemoryLimitError` if ``segment`` would not fit.
 
     Parameters
     ----------
-    height, width, params, n_feature_channels
+    height, width, params, n_feature_channels, superpixels
         As for :func:`estimate_peak_memory`.
     max_memory : int, float or None
         Limit in bytes (``math.inf``: no check); None: the memory available
@@ -171,7 +188,7 @@ def check_memory(height: int, width: int, params: Optional[Params] = None,
     int
         The estimate, in bytes.
     """
-    need = estimate_peak_memory(height, width, params, n_feature_channels)
+    need = estimate_peak_memory(height, width, params, n_feature_channels, superpixels)
     if max_memory is None:
         limit = available_memory()
         what = "available"
@@ -184,7 +201,7 @@ def check_memory(height: int, width: int, params: Optional[Params] = None,
         what = "allowed by max_memory"
     if need > limit:
         raise MemoryLimitError(
-            f"segment needs about {format_bytes(need)} for a {height}×{width} image but only "
+            f"{what_runs} needs about {format_bytes(need)} for a {height}×{width} image but only "
             f"{format_bytes(limit)} is {what}; downscale the image, lower "
             f"Params.n_eigenvectors / n_initial_components, or raise max_memory"
             + (" (max_memory=<bytes> overrides the available-memory check)"

@@ -15,7 +15,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import _validate, constrained, grouping, laplacian, spectral
+from . import _resources, _validate, constrained, grouping, laplacian, spectral
 from .params import Params
 from .pipeline import SegmentResult, _DEFAULT_SEED, _prepare_features
 
@@ -40,7 +40,7 @@ def spectral_matting(image, n_components: int = 20, *, features=None,
                      params: Optional[Params] = None, n_eigenvectors: int = 50,
                      iterations: int = 20,
                      progress: Optional[Callable[[str, int, int], None]] = None,
-                     strict: bool = False) -> SegmentResult:
+                     strict: bool = False, max_memory=None) -> SegmentResult:
     """Spectral matting (Levin et al. 2008) as in the paper's comparison (SPEC §11).
 
     Parameters
@@ -72,6 +72,9 @@ def spectral_matting(image, n_components: int = 20, *, features=None,
         :data:`SPECTRAL_MATTING_STAGES`.
     strict : bool, keyword-only
         Raise instead of warning when the eigen solver does not converge.
+    max_memory : int or float, optional, keyword-only
+        As for :func:`sss_fast.segment`: a ``MemoryError`` before any heavy
+        work when the estimated peak exceeds it (None: the memory available).
 
     Returns
     -------
@@ -105,8 +108,21 @@ def spectral_matting(image, n_components: int = 20, *, features=None,
     if progress is not None and not callable(progress):
         raise TypeError("progress must be a callable progress(stage, index, total)")
 
+    _resources.validate_max_memory(max_memory)
+
+    def check_memory(hh, ww):
+        _resources.check_memory(hh, ww, replace(params, n_eigenvectors=n_eigenvectors,
+                                                n_initial_components=n_components),
+                                _validate.peek_feature_channels(features), max_memory,
+                                superpixels=False, what_runs="spectral_matting")
+
+    shape = _validate.peek_image_shape(image)
+    if shape is not None:  # before the input is converted
+        check_memory(*shape)
     img = _validate.as_image(image, "image")
     h, w = img.shape[:2]
+    if shape is None:
+        check_memory(h, w)
     n_pix = h * w
     n_eig = min(n_eigenvectors, max(2, (n_pix - 2) // 2))
     n_init = min(n_components, max(2, n_pix // 4))

@@ -174,12 +174,7 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     seed = int(seed)
     if progress is not None and not callable(progress):
         raise TypeError("progress must be a callable progress(stage, index, total)")
-    if max_memory is not None and (isinstance(max_memory, bool)
-                                   or not isinstance(max_memory, (int, float, np.integer,
-                                                                  np.floating))
-                                   or not max_memory > 0):
-        raise ValueError(f"max_memory must be a positive number of bytes (or None), "
-                         f"got {max_memory!r}")
+    _resources.validate_max_memory(max_memory)
 
     # Memory check on the shapes alone, before the inputs are converted.
     shape = _validate.peek_image_shape(image)
