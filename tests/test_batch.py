@@ -17,6 +17,9 @@ from sss_fast.batch import SUMMARY_NAME, JobOptions, run_batch
 from sss_fast.params import Params
 
 PYTHON_DIR = Path(__file__).resolve().parents[1] / "python"
+# Subprocesses import the in-place developer build when there is one, else the
+# installed package (a fresh clone after `pip install .` has no in-place build).
+SRC_PATHS = [str(PYTHON_DIR)] if any((PYTHON_DIR / "sss_fast").glob("_core*")) else []
 FAST = Params(n_superpixels=150, n_eigenvectors=20, n_initial_components=10,
               constrained_iterations=12)
 OPTS = JobOptions(params=FAST, formats=("png", "npz"), threads=1, seed=0x51D3)
@@ -89,8 +92,8 @@ def test_process_pool_matches_in_process(folder, tmp_path):
 
 
 def test_cli_batch_summary_line_and_exit_code(folder, tmp_path):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PYTHON_DIR),
-                                                       os.environ.get("PYTHONPATH", "")]))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(SRC_PATHS +
+                                                      [os.environ.get("PYTHONPATH", "")]))
     cmd = [sys.executable, "-m", "sss_fast", "batch", str(folder / "in"), str(tmp_path),
            "--features-dir", str(folder / "feat"), "--format", "npz", "--superpixels", "150",
            "--eigenvectors", "20", "--components", "10", "--iterations", "12", "--threads", "1"]

@@ -15,6 +15,9 @@ import pytest
 from sss_fast import cli
 
 PYTHON_DIR = Path(__file__).resolve().parents[1] / "python"
+# Subprocesses import the in-place developer build when there is one, else the
+# installed package (a fresh clone after `pip install .` has no in-place build).
+SRC_PATHS = [str(PYTHON_DIR)] if any((PYTHON_DIR / "sss_fast").glob("_core*")) else []
 # Small problems so a run takes a fraction of a second; one native thread.
 FAST = ["--superpixels", "150", "--eigenvectors", "20", "--components", "10",
         "--iterations", "12", "--threads", "1"]
@@ -22,7 +25,7 @@ FAST = ["--superpixels", "150", "--eigenvectors", "20", "--components", "10",
 
 def run_cli(*args, env_extra=None, pythonpath_first=None):
     env = dict(os.environ)
-    paths = [str(PYTHON_DIR)] + ([str(pythonpath_first)] if pythonpath_first else [])
+    paths = SRC_PATHS + ([str(pythonpath_first)] if pythonpath_first else [])
     if pythonpath_first:
         paths.reverse()
     env["PYTHONPATH"] = os.pathsep.join(paths + [env.get("PYTHONPATH", "")])

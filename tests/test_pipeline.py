@@ -98,13 +98,20 @@ def test_docia_half_layers_follow_objects(docia_result):
     assert layers.shape == (5, 320, 320)
     assert np.isfinite(layers).all()
     assert np.abs(layers.sum(axis=0) - 1).max() <= 1e-6
-    points = {"face": (140, 225), "balloon": (90, 74), "sky": (20, 20), "ground": (250, 30)}
+    # Face, balloon and sky each get a layer of their own.  The ground may take
+    # the two remaining layers (with some seeds the fifth layer separates the
+    # foreground grass from the field, and (250, 30) lies on their border), so
+    # it is checked as "owned by layers that hold none of the other three".
+    points = {"face": (140, 225), "balloon": (90, 74), "sky": (20, 20)}
     owner = {}
     for name, (y, x) in points.items():
         k = int(np.argmax(layers[:, y, x]))
         assert layers[k, y, x] >= 0.9, (name, layers[:, y, x])
         owner[name] = k
-    assert len(set(owner.values())) == 4, owner
+    assert len(set(owner.values())) == 3, owner
+    rest = [k for k in range(layers.shape[0]) if k not in owner.values()]
+    for y, x in [(250, 30), (200, 20), (230, 120)]:
+        assert layers[rest, y, x].sum() >= 0.9, ("ground", (y, x), layers[:, y, x])
 
 
 @pytest.mark.slow
