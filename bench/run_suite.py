@@ -4,6 +4,7 @@
     PYTHONPATH=python python bench/run_suite.py            # full suite (long: hours)
     PYTHONPATH=python python bench/run_suite.py --quick    # smoke run, a few minutes
     PYTHONPATH=python python bench/run_suite.py --quality-only
+    PYTHONPATH=python python bench/run_suite.py --render bench/results/<stem>.json  # redo md/plots
 
 Writes bench/results/<date>-<host>[-quick|-quality].json, a markdown summary
 (.md) next to it and PNG plots (-scaling, -memory, -reference, -quality).
@@ -261,7 +262,10 @@ def child_reference(a):
             p = replace(p, constrained_iterations=its,
                         prune_after=tuple(i for i in p.prune_after if i <= its) or (max(1, its - 1),))
         tn, rep, comps = _best(lambda: constrained.constrained_sparsify(eig.vectors, eig.values,
-                                                                        init, p))
+                                                                        init, p, method="pcg"))
+        # the native "exact" method (all K weighted Grams every iteration, as the reference)
+        tx, _, comps_x = _best(lambda: constrained.constrained_sparsify(eig.vectors, eig.values,
+                                                                        init, p, method="exact"))
         t = time.perf_counter()
         cr, _, _ = constrained_ref.constrained_ref(
             eig.vectors, eig.values, np.asarray(init), iterations=p.constrained_iterations,
@@ -270,9 +274,14 @@ def child_reference(a):
         tr = time.perf_counter() - t
         comps = np.asarray(comps).reshape(comps.shape[0], -1)
         agree = float(np.abs(comps - cr).max()) if comps.shape == cr.shape else None
+        comps_x = np.asarray(comps_x).reshape(comps_x.shape[0], -1)
         row.update(agreement=agree, agreement_what="max |α_native − α_ref| (None: K differs)",
                    k_native=int(comps.shape[0]), k_reference=int(cr.shape[0]),
-                   native_what=f"constrained.constrained_sparsify (M={n}, K0={int(init.max()) + 1}, "
+                   native_exact_s=tx, ratio_exact=tr / tx,
+                   agreement_exact=(float(np.abs(comps_x - cr).max()) if comps_x.shape == cr.shape
+                                    else None),
+                   native_what=f"constrained.constrained_sparsify method='pcg' (default; 'exact' "
+                               f"{tx:.3f} s = {tr / tx:.1f}× in the JSON) (M={n}, K0={int(init.max()) + 1}, "
                                f"{p.constrained_iterations} its, prune after {p.prune_after}; k-means init untimed, "
                                "shared)",
                    reference_what="constrained_ref.constrained_ref (einsum Grams, dense solve)")
@@ -452,8 +461,8 @@ def analyse(res):
         add(f"{st}: native ≥ 10× faster than reference at 640²",
             (r["ratio"] >= 10) if at640 else None,
             f"{r['ratio']:.1f}× at {r['size']}" + ("" if at640 else
-                                                   " (NOT at 640²: reference too slow there; "
-                                                   "not extrapolated)"))
+                                                   " (NOT at 640²: the reference was run at this "
+                                                   "size only; not extrapolated)"))
     for th, s in slopes.items():
         tot = s["total"]
         in_range = tot["fit"].startswith("0.4")
@@ -617,8 +626,11 @@ def markdown(res, stem, pngs):
     if e2e:
         L += ["## End to end (docia, `sss_fast.segment`)", "",
               "Times in seconds; peak = VmHWM of the subprocess (MiB); per-stage peaks in the JSON "
-              "and the memory plot. cpu/wall = process CPU time over wall time.", ""]
-        hdr = ["size", "MP", "thr"] + [s for s in STAGES] + ["total", "peak MiB", "cpu/wall", "status"]
+              "and the memory plot. cpu/wall = process CPU time over wall time; load = 1-minute load "
+              "average when the run ended (above the thread count means other work shared the CPU).",
+              ""]
+        hdr = ["size", "MP", "thr"] + [s for s in STAGES] + ["total", "peak MiB", "cpu/wall", "load",
+                                                             "status"]
         L.append("| " + " | ".join(hdr) + " |")
         L.append("|" + "---|" * len(hdr))
         for r in e2e:
@@ -628,10 +640,10 @@ def markdown(res, stem, pngs):
                 cells = [wh, f"{r['pixels'] / 1e6:.2f}", str(r["threads"])] + \
                         [f"{t.get(s, 0):.2f}" for s in STAGES] + \
                         [f"**{t['total']:.1f}**", _fmt_mb(r["peak_bytes"]),
-                         f"{r['cpu_seconds'] / r['wall']:.2f}", "ok"]
+                         f"{r['cpu_seconds'] / r['wall']:.2f}", f"{r['load_avg_end'][0]:.1f}", "ok"]
             else:
                 cells = [wh, "", str(r.get("threads"))] + [""] * len(STAGES) + \
-                        ["", "", "", r.get("status", "?")]
+                        ["", "", "", "", r.get("status", "?")]
             L.append("| " + " | ".join(cells) + " |")
         L.append("")
         base = [(r, BASELINE[r["size"]]) for r in e2e if r.get("status") == "ok" and r["size"] in BASELINE]
@@ -655,18 +667,19 @@ def markdown(res, stem, pngs):
         L += ["## Native vs reference (same inputs, one subprocess per row)", "",
               "Each row's size is where the reference was run; 640² only where the reference "
               "finishes in reasonable time. Ratios are measured, never extrapolated.", "",
-              "| stage | size | thr | native s | reference s | ratio | agreement | native | reference |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "| stage | size | thr | native s | reference s | ratio | agreement | load | native | "
+              "reference |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
         for r in refs:
             if r.get("status") == "ok":
                 ag = r.get("agreement")
                 L.append(f"| {r['stage']} | {r['size']} | {r['threads']} | {r['native_s']:.3f} | "
                          f"{r['reference_s']:.2f} | **{r['ratio']:.1f}×** | "
                          f"{'–' if ag is None else f'{ag:.1e}'} ({r['agreement_what']}) | "
-                         f"{r['native_what']} | {r['reference_what']} |")
+                         f"{r['load_avg_end'][0]:.1f} | {r['native_what']} | {r['reference_what']} |")
             else:
                 L.append(f"| {r.get('stage')} | {r.get('size')} | {r.get('threads')} | | | "
-                         f"{r.get('status')} | | | |")
+                         f"{r.get('status')} | | | | |")
         L.append("")
         L.append("Not compared: `grouping` (its reference is a brute-force partition search, only for "
                  "a handful of points; the native stage takes milliseconds, see the end-to-end "
@@ -678,9 +691,14 @@ def markdown(res, stem, pngs):
               "Each output layer is assigned to the true layer it overlaps most; layers assigned "
               "to the same true layer are summed. SAD in pixels (summed over layers), MSE mean over "
               "layers × pixels; *band* = pixels where some true α ∈ (0.05, 0.95), dilated by 1. "
-              "`spectral_matting` = 20 matting components (the paper's baseline, no features); "
-              "`spectral_matting_grouped` = the same grouped by features into K_true layers "
-              "(extra); `kmeans` = hard k-means on the features alone.", ""]
+              "`sss` = `sss_fast.segment(image, features, n_layers=K_true)`; "
+              "`spectral_matting` = `sss_fast.spectral_matting(image, 20)`, the paper's baseline "
+              "(no features; its 10–20 surviving components are each given to the true layer they "
+              "overlap most, which favours it); `kmeans` = hard k-means on the features alone. "
+              "Extra, not in the target: `spectral_matting_grouped` = the same components grouped by "
+              "features into K_true layers (like for like with `sss`, no ground truth used); "
+              "`sss_components` = the `sss` run's components before grouping, scored like "
+              "`spectral_matting` (no extra run).", ""]
         meths = q["methods"]
         L.append("| scene | K | band % | " + " | ".join(f"{mm} SAD / band SAD / MSE / band MSE"
                                                        for mm in meths) + " |")
@@ -693,6 +711,14 @@ def markdown(res, stem, pngs):
         L.append("| **mean** | | | " + " | ".join(
             f"**{q['mean'][mm]['sad']:.0f}** / {q['mean'][mm]['sad_band']:.0f} / "
             f"{q['mean'][mm]['mse']:.4f} / {q['mean'][mm]['mse_band']:.4f}" for mm in meths) + " |")
+        L.append("")
+        ref_sad = q["mean"]["sss"]["sad"]
+        L.append("Mean SAD relative to `sss` (above 1: `sss` better): " + ", ".join(
+            f"{mm} {q['mean'][mm]['sad'] / ref_sad:.2f}" for mm in meths if mm != "sss")
+            + ". Scenes where `sss` has the lowest SAD of sss / spectral_matting / kmeans: "
+            + (", ".join(sn for sn, row in q["scenes"].items()
+                         if all(row["methods"]["sss"]["sad"] <= row["methods"][mm]["sad"]
+                                for mm in ("spectral_matting", "kmeans"))) or "none") + ".")
         L.append("")
         if q.get("docia"):
             d = q["docia"]
@@ -740,6 +766,8 @@ def parse(argv=None):
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--out", type=Path, default=HERE / "results")
     ap.add_argument("--tag", default=None, help="suffix of the result files (default quick/quality)")
+    ap.add_argument("--render", type=Path, default=None,
+                    help="only re-analyse a results JSON and rewrite its markdown and plots")
     # child modes (internal)
     ap.add_argument("--child", choices=("e2e", "reference"), help=argparse.SUPPRESS)
     ap.add_argument("--size", help=argparse.SUPPRESS)
@@ -759,6 +787,17 @@ def main(argv=None):
         a.threads = a.nthreads
         rec = child_e2e(a) if a.child == "e2e" else child_reference(a)
         print(json.dumps(rec))
+        return
+    if a.render:
+        res = json.loads(a.render.read_text())
+        stem = str(a.render.with_suffix(""))
+        analyse(res)
+        a.render.write_text(json.dumps(res, indent=1, default=str))
+        pngs = plots(res, stem)
+        if Path(f"{stem}-quality-layers.png").exists():
+            pngs.append(f"{stem}-quality-layers.png")
+        markdown(res, stem, pngs)
+        print(f"rewrote {stem}.json, {stem}.md and its plots")
         return
     threads = [int(t) for t in str(a.threads).split(",")]
     sizes = [s.strip() for s in a.sizes.split(",") if s.strip()]
