@@ -1,6 +1,7 @@
 // Constrained sparsification (SPEC §7) and its hot kernel. The Python layer
 // (sss_fast.constrained) validates; these re-check sizes only.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "bindings/convert.hpp"
@@ -81,7 +82,9 @@ void bind_constrained(py::module_& m) {
         "constrained_sparsify",
         [](const carray<double>& E, const carray<double>& eigvals,
            const carray<std::int32_t>& labels, index_t iterations, double gamma, double w0,
-           double w1, double floor, double prune_threshold, std::vector<index_t> prune_after) {
+           double w1, double floor, double prune_threshold, std::vector<index_t> prune_after,
+           const std::string& method, double pcg_tolerance, double precond_ratio,
+           index_t pcg_max_iter) {
             require(E.ndim() == 2 && eigvals.ndim() == 1 && eigvals.shape(0) == E.shape(0) &&
                         labels.ndim() == 1 && labels.shape(0) == E.shape(1),
                     "constrained_sparsify: E (M, N), eigvals (M,), labels (N,)");
@@ -94,6 +97,15 @@ void bind_constrained(py::module_& m) {
             p.floor = floor;
             p.prune_threshold = prune_threshold;
             p.prune_after = std::move(prune_after);
+            if (method == "exact")
+                p.solver = ConstrainedSolver::exact;
+            else if (method == "pcg")
+                p.solver = ConstrainedSolver::pcg;
+            else
+                throw InvalidArgument("constrained_sparsify: method must be 'pcg' or 'exact'");
+            p.pcg_tolerance = pcg_tolerance;
+            p.precond_ratio = precond_ratio;
+            p.pcg_max_iter = pcg_max_iter;
             ConstrainedResult r;
             {
                 py::gil_scoped_release release;
@@ -101,12 +113,45 @@ void bind_constrained(py::module_& m) {
             }
             const index_t K = r.n_components;
             return py::make_tuple(to_numpy(std::move(r.alpha), {K, N}), to_numpy(std::move(r.energy)),
-                                  to_numpy(std::move(r.components_per_iter)));
+                                  to_numpy(std::move(r.components_per_iter)),
+                                  to_numpy(std::move(r.pcg_iterations)),
+                                  to_numpy(std::move(r.gram_work)));
         },
         py::arg("E").noconvert(), py::arg("eigvals").noconvert(), py::arg("labels").noconvert(),
         py::arg("iterations"), py::arg("gamma"), py::arg("w0"), py::arg("w1"), py::arg("floor"),
-        py::arg("prune_threshold"), py::arg("prune_after"),
-        "Returns (alpha (K, N), energy per iteration, K per iteration).");
+        py::arg("prune_threshold"), py::arg("prune_after"), py::arg("method") = "pcg",
+        py::arg("pcg_tolerance") = 1e-12, py::arg("precond_ratio") = 2.0,
+        py::arg("pcg_max_iter") = 60,
+        "Returns (alpha (K, N), energy per iteration, K per iteration, PCG iterations per "
+        "iteration, Gram work per iteration as a fraction of K*N pixel updates).");
+
+    m.def(
+        "update_grams",
+        [](const carray<double>& E, const carray<double>& w, double ratio, py::array_t<double> wt,
+           py::array_t<double> G) {
+            require(E.ndim() == 2 && w.ndim() == 2 && w.shape(1) == E.shape(1),
+                    "update_grams: E must be (M, N) and w (K, N)");
+            const index_t M = E.shape(0), N = E.shape(1), K = w.shape(0);
+            auto wtb = wt.mutable_unchecked<2>();
+            auto Gb = G.mutable_unchecked<3>();
+            require(wtb.shape(0) == K && wtb.shape(1) == N && Gb.shape(0) == K &&
+                        Gb.shape(1) == M && Gb.shape(2) == M &&
+                        (wt.flags() & py::array::c_style) && (G.flags() & py::array::c_style),
+                    "update_grams: wt must be C-contiguous (K, N) and G (K, M, M)");
+            double* wtp = wt.mutable_data();
+            double* Gp = G.mutable_data();
+            index_t n = 0;
+            {
+                py::gil_scoped_release release;
+                reset_interrupt();
+                n = update_grams(E.data(), M, N, w.data(), K, ratio, wtp, Gp);
+            }
+            return n;
+        },
+        py::arg("E").noconvert(), py::arg("w").noconvert(), py::arg("ratio"),
+        py::arg("wt").noconvert(), py::arg("G").noconvert(),
+        "In place: G[k] += E diag(w[k]-wt[k]) E^T over pixels whose w/wt is outside "
+        "[1/ratio, ratio], and wt = w there. Returns the number of updated (k, p).");
 }
 
 }  // namespace sss::bind

@@ -11,7 +11,7 @@ template <class I>
 py::dict eigs_impl(const carray<I>& indptr, const carray<I>& indices, const carray<double>& data,
                    index_t height, index_t width, index_t n_wanted, index_t extra,
                    const std::string& method, index_t block, double tol, double shift,
-                   index_t max_restarts, std::uint64_t seed) {
+                   index_t max_restarts, std::uint64_t seed, const carray<std::int64_t>& special) {
     const index_t n = height * width;
     auto view = csr_view<I>(indptr, indices, data, n, n);
     spectral::EigsOptions opt;
@@ -28,6 +28,7 @@ py::dict eigs_impl(const carray<I>& indptr, const carray<I>& indices, const carr
     opt.shift = shift;
     opt.max_restarts = max_restarts;
     opt.seed = seed;
+    opt.special.assign(special.data(), special.data() + special.size());
     spectral::EigsResult r;
     {
         py::gil_scoped_release release;
@@ -41,6 +42,8 @@ py::dict eigs_impl(const carray<I>& indptr, const carray<I>& indices, const carr
     out["residuals"] = py::array_t<double>(m, r.residuals.data());
     out["shift"] = r.shift;
     out["shift_tries"] = r.shift_tries;
+    out["indefinite"] = r.indefinite;
+    out["below_shift"] = r.below_shift;
     out["factor_nonzeros"] = r.factor_nonzeros;
     out["factor_flops"] = r.factor_flops;
     out["n_special"] = r.n_special;
@@ -60,12 +63,12 @@ void bind_spectral(py::module_& m) {
           py::arg("indices").noconvert(), py::arg("data").noconvert(), py::arg("height"),
           py::arg("width"), py::arg("n_wanted"), py::arg("extra"), py::arg("method"),
           py::arg("block"), py::arg("tol"), py::arg("shift"), py::arg("max_restarts"),
-          py::arg("seed"));
+          py::arg("seed"), py::arg("special").noconvert());
     m.def("smallest_eigs", &eigs_impl<std::int64_t>, py::arg("indptr").noconvert(),
           py::arg("indices").noconvert(), py::arg("data").noconvert(), py::arg("height"),
           py::arg("width"), py::arg("n_wanted"), py::arg("extra"), py::arg("method"),
           py::arg("block"), py::arg("tol"), py::arg("shift"), py::arg("max_restarts"),
-          py::arg("seed"));
+          py::arg("seed"), py::arg("special").noconvert());
 }
 
 }  // namespace sss::bind

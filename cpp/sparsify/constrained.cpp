@@ -26,6 +26,8 @@ using Map = Eigen::Map<MatX>;
 constexpr index_t kPixelBlock = 8192;    // per-pixel passes
 constexpr index_t kReduceSlab = 32768;   // fixed slabs of Eᵀ R (thread-count invariant)
 constexpr int kRefineSteps = 4;          // iterative refinement of the arrow solve
+constexpr index_t kOpSlab = 4096;        // pixel slabs of the matrix-free operator
+constexpr double kRebuildFraction = 0.5; // rebuild (not update) the Grams above this
 
 // A symmetric factor: Cholesky, or pivoted LDLᵀ when Cholesky fails.
 struct SymFactor {
@@ -50,40 +52,57 @@ struct SymFactor {
     }
 };
 
+// Exact inverse of H = blockdiag(A_0..A_{K-2}) + 𝟙𝟙ᵀ ⊗ A_{K-1} through the
+// Schur complement on t = A_{K-1} s (see solve_block_arrow).
+class ArrowFactor {
+public:
+    void factor(const double* A, index_t K, index_t M) {
+        require(K >= 2 && M >= 1, "solve_block_arrow: need K >= 2 blocks of size M >= 1");
+        K_ = K;
+        M_ = M;
+        const index_t MM = M * M, Km1 = K - 1;
+        factors_ = std::vector<SymFactor>(static_cast<size_t>(K));
+        std::vector<MatX> inverses(static_cast<size_t>(K));
+        parallel_for(0, K, [&](index_t k) {
+            SymFactor& f = factors_[static_cast<size_t>(k)];
+            f.compute(CMap(A + k * MM, M, M));
+            inverses[static_cast<size_t>(k)] = f.solve(MatX::Identity(M, M));
+        }, /*dynamic=*/true);
+        // S = A_{K-1}⁻¹ + Σ_k A_k⁻¹, summed in k order.
+        MatX S = inverses[static_cast<size_t>(Km1)];
+        for (index_t k = 0; k < Km1; ++k) S += inverses[static_cast<size_t>(k)];
+        S = 0.5 * (S + S.transpose()).eval();
+        fs_.compute(S);
+    }
+    // Y = H⁻¹ R for R (M x (K-1)): g = Σ A_k⁻¹ r_k, t = S⁻¹ g, y_k = A_k⁻¹ (r_k − t).
+    void apply(const MatX& R, MatX& Y) const {
+        const index_t M = M_, Km1 = K_ - 1;
+        MatX AinvR(M, Km1);
+        parallel_for(0, Km1, [&](index_t k) {
+            AinvR.col(k) = factors_[static_cast<size_t>(k)].solve(R.col(k));
+        });
+        VecX g = VecX::Zero(M);
+        for (index_t k = 0; k < Km1; ++k) g += AinvR.col(k);
+        const VecX t = fs_.solve(g);
+        Y.resize(M, Km1);
+        parallel_for(0, Km1, [&](index_t k) {
+            Y.col(k) = factors_[static_cast<size_t>(k)].solve(R.col(k) - t);
+        });
+    }
+
+private:
+    index_t K_ = 0, M_ = 0;
+    std::vector<SymFactor> factors_;
+    SymFactor fs_;
+};
+
 }  // namespace
 
 void solve_block_arrow(const double* A, const double* b, index_t K, index_t M, double* y) {
     require(K >= 2 && M >= 1, "solve_block_arrow: need K >= 2 blocks of size M >= 1");
     const index_t MM = M * M, Km1 = K - 1;
-    std::vector<SymFactor> factors(static_cast<size_t>(K));
-    std::vector<MatX> inverses(static_cast<size_t>(K));
-    parallel_for(0, K, [&](index_t k) {
-        SymFactor& f = factors[static_cast<size_t>(k)];
-        f.compute(CMap(A + k * MM, M, M));
-        inverses[static_cast<size_t>(k)] = f.solve(MatX::Identity(M, M));
-    }, /*dynamic=*/true);
-    // Schur complement on t = A_{K-1} s: S = A_{K-1}⁻¹ + Σ_k A_k⁻¹, summed in k order.
-    MatX S = inverses[static_cast<size_t>(Km1)];
-    for (index_t k = 0; k < Km1; ++k) S += inverses[static_cast<size_t>(k)];
-    S = 0.5 * (S + S.transpose()).eval();
-    SymFactor fs;
-    fs.compute(S);
-    inverses.clear();
-
-    // Applies the exact inverse of the system to the block right-hand side R
-    // (M x (K-1)): g = Σ A_k⁻¹ r_k, t = S⁻¹ g, y_k = A_k⁻¹ (r_k − t).
-    auto apply_inverse = [&](const MatX& R, MatX& Y) {
-        MatX AinvR(M, Km1);
-        parallel_for(0, Km1, [&](index_t k) {
-            AinvR.col(k) = factors[static_cast<size_t>(k)].solve(R.col(k));
-        });
-        VecX g = VecX::Zero(M);
-        for (index_t k = 0; k < Km1; ++k) g += AinvR.col(k);
-        const VecX t = fs.solve(g);
-        parallel_for(0, Km1, [&](index_t k) {
-            Y.col(k) = factors[static_cast<size_t>(k)].solve(R.col(k) - t);
-        });
-    };
+    ArrowFactor af;
+    af.factor(A, K, M);
     // Residual R − (blockdiag(A_k) + 𝟙𝟙ᵀ ⊗ A_{K-1}) Y.
     auto residual = [&](const MatX& R, const MatX& Y, MatX& res) {
         const VecX t = CMap(A + Km1 * MM, M, M) * Y.rowwise().sum();
@@ -96,7 +115,7 @@ void solve_block_arrow(const double* A, const double* b, index_t K, index_t M, d
     const Eigen::Map<const VecX> bK(b + Km1 * M, M);
     for (index_t k = 0; k < Km1; ++k) C.col(k) = Eigen::Map<const VecX>(b + k * M, M) + bK;
     MatX Y(M, Km1), res(M, Km1), dY(M, Km1);
-    apply_inverse(C, Y);
+    af.apply(C, Y);
     // Iterative refinement: the Schur complement of explicit inverses loses
     // digits when the blocks are ill-conditioned (IRLS weights span ~1e12);
     // a few O(K M²) correction steps bring the residual to rounding level.
@@ -106,7 +125,7 @@ void solve_block_arrow(const double* A, const double* b, index_t K, index_t M, d
         const double rn = res.norm();
         if (!(rn < 0.5 * last)) break;  // stalled: rounding level reached
         last = rn;
-        apply_inverse(res, dY);
+        af.apply(res, dY);
         Y += dY;
     }
     Eigen::Map<MatX>(y, M, Km1) = Y;
@@ -197,18 +216,92 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
     ConstrainedResult res;
     const CMap En(E, N, M);  // column m = eigenvector m
     const Eigen::Map<const VecX> lam(eigvals, M);
+    const bool use_pcg = P.solver == ConstrainedSolver::pcg;
+    if (use_pcg)
+        require(P.precond_ratio >= 1.0 && P.pcg_tolerance > 0 && P.pcg_max_iter >= 1,
+                "constrained_sparsify: need precond_ratio >= 1, pcg_tolerance > 0, pcg_max_iter >= 1");
     std::vector<double> A, bvec, y;
     const index_t nslabs = (N + kReduceSlab - 1) / kReduceSlab;
+
+    // ---- pcg state: reference weights wt, their Grams G (no Λ), last iterate.
+    std::vector<double> wt, G;
+    MatX Yprev;  // M x (K-1), warm start; empty when unknown
+    bool alpha_is_EY = false;  // alpha = [E Yprev, 1 − Σ] exactly as computed
+    ArrowFactor pre;
+    const index_t nslabs_op = (N + kOpSlab - 1) / kOpSlab;
+    std::vector<double> op_partial;
+    // V = Eᵀ (W ∘ (E Z)) for Z (M x K); with B, also B = Eᵀ R. Fixed pixel
+    // slabs summed in slab order: thread-count invariant.
+    // With from_alpha, E Z is not formed: Z is the last iterate, whose
+    // E [Y, Σ Y] = [α_0 .. α_{K-2}, 1 − α_{K-1}] is already in alpha.
+    auto apply_op = [&](const MatX& Z, MatX& V, MatX* B, bool from_alpha) {
+        const index_t ncol = B ? 2 * K : K;
+        op_partial.resize(static_cast<size_t>(nslabs_op * M * ncol));
+        const CMap Wn(W.data(), N, K), Rn(R.data(), N, K);
+        parallel_for(0, nslabs_op, [&](index_t sl) {
+            const index_t p0 = sl * kOpSlab, n = std::min(N, p0 + kOpSlab) - p0;
+            const auto Es = En.middleRows(p0, n);
+            MatX X(n, ncol);
+            if (from_alpha) {
+                const CMap An(alpha.data(), N, K);
+                X.leftCols(K - 1) = An.middleRows(p0, n).leftCols(K - 1);
+                X.col(K - 1).array() = 1.0 - An.col(K - 1).segment(p0, n).array();
+            } else {
+                X.leftCols(K).noalias() = Es * Z;
+            }
+            X.leftCols(K).array() *= Wn.middleRows(p0, n).array();
+            if (B) X.rightCols(K) = Rn.middleRows(p0, n);
+            Map(op_partial.data() + sl * M * ncol, M, ncol).noalias() = Es.transpose() * X;
+        }, /*dynamic=*/true);
+        MatX tot = CMap(op_partial.data(), M, ncol);
+        for (index_t sl = 1; sl < nslabs_op; ++sl) tot += CMap(op_partial.data() + sl * M * ncol, M, ncol);
+        V = tot.leftCols(K);
+        if (B) *B = tot.rightCols(K);
+    };
+    // Q = H Y (and, with C, the right-hand side c_k = b_k + b_{K-1}).
+    auto op = [&](const MatX& Y, MatX& Q, MatX* C, bool from_alpha) {
+        const index_t Km1 = K - 1;
+        MatX Z(M, K), V, Bm;
+        Z.leftCols(Km1) = Y;
+        Z.col(Km1) = Y.rowwise().sum();
+        apply_op(Z, V, C ? &Bm : nullptr, from_alpha);
+        const VecX tail = V.col(Km1) + lam.cwiseProduct(Z.col(Km1));
+        Q.resize(M, Km1);
+        for (index_t k = 0; k < Km1; ++k) Q.col(k) = V.col(k) + lam.cwiseProduct(Y.col(k)) + tail;
+        if (C) {
+            C->resize(M, Km1);
+            for (index_t k = 0; k < Km1; ++k) C->col(k) = Bm.col(k) + Bm.col(Km1);
+        }
+    };
+    auto full_grams = [&]() {
+        wt.assign(W.begin(), W.begin() + K * N);
+        G.resize(static_cast<size_t>(K * MM));
+        weighted_grams(E, M, N, wt.data(), K, G.data());
+    };
+    auto factor_pre = [&]() {
+        A.resize(static_cast<size_t>(K * MM));
+        std::copy(G.begin(), G.begin() + K * MM, A.begin());
+        for (index_t k = 0; k < K; ++k)
+            for (index_t m = 0; m < M; ++m) A[static_cast<size_t>(k * MM + m * M + m)] += eigvals[m];
+        pre.factor(A.data(), K, M);
+    };
+    auto mdot = [](const MatX& a, const MatX& b) { return (a.array() * b.array()).sum(); };
+
     weight_pass();
 
     for (index_t it = 1; it <= P.iterations; ++it) {
         check_interrupt();
         res.components_per_iter.push_back(K);
         double lap_energy = 0.0;
+        index_t pcg_its = 0;
+        double work = 0.0;
         if (K == 1) {
             std::fill(alpha.begin(), alpha.begin() + N, 1.0);
-        } else {
+            Yprev.resize(0, 0);
+            alpha_is_EY = false;
+        } else if (!use_pcg) {
             const index_t Km1 = K - 1;
+            work = 1.0;
             // A_k = Eᵀ diag(W_k) E + Λ
             A.resize(static_cast<size_t>(K * MM));
             weighted_grams(E, M, N, W.data(), K, A.data());
@@ -225,9 +318,96 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
             bvec.assign(static_cast<size_t>(K * M), 0.0);
             for (index_t s = 0; s < nslabs; ++s)
                 for (index_t i = 0; i < K * M; ++i) bvec[static_cast<size_t>(i)] += partial[static_cast<size_t>(s * K * M + i)];
-            // Solve, then α_k = E y_k (k < K-1), α_{K-1} = 1 − Σ.
             y.resize(static_cast<size_t>(Km1 * M));
             solve_block_arrow(A.data(), bvec.data(), K, M, y.data());
+        } else {
+            const index_t Km1 = K - 1;
+            // Preconditioner: Grams of reference weights within a factor ρ of W.
+            if (wt.empty()) {
+                // First solve: one constant reference weight, Grams c·EᵀE.
+                const double c0 = W[0];
+                wt.assign(static_cast<size_t>(K * N), c0);
+                // EᵀE over fixed pixel slabs, summed in slab order.
+                std::vector<double> part(static_cast<size_t>(nslabs * MM));
+                parallel_for(0, nslabs, [&](index_t sl) {
+                    const index_t p0 = sl * kReduceSlab, n = std::min(N, p0 + kReduceSlab) - p0;
+                    Map(part.data() + sl * MM, M, M).noalias() =
+                        En.middleRows(p0, n).transpose() * En.middleRows(p0, n);
+                }, /*dynamic=*/true);
+                MatX EtE = CMap(part.data(), M, M);
+                for (index_t sl = 1; sl < nslabs; ++sl) EtE += CMap(part.data() + sl * MM, M, M);
+                G.resize(static_cast<size_t>(K * MM));
+                for (index_t k = 0; k < K; ++k) Map(G.data() + k * MM, M, M) = c0 * EtE;
+            }
+            {
+                std::vector<index_t> cnt(static_cast<size_t>(K), 0);
+                const double rho = P.precond_ratio;
+                parallel_for(0, K, [&](index_t k) {
+                    index_t c = 0;
+                    const double* wk = W.data() + k * N;
+                    const double* tk = wt.data() + k * N;
+                    for (index_t p = 0; p < N; ++p) c += (wk[p] > tk[p] * rho || wk[p] * rho < tk[p]) ? 1 : 0;
+                    cnt[static_cast<size_t>(k)] = c;
+                });
+                index_t total = 0;
+                for (index_t c : cnt) total += c;
+                work = static_cast<double>(total) / static_cast<double>(K * N);
+                if (work > kRebuildFraction) {
+                    full_grams();
+                    work = 1.0;
+                } else if (total > 0) {
+                    update_grams(E, M, N, W.data(), K, rho, wt.data(), G.data());
+                }
+            }
+            factor_pre();
+            const bool warm = Yprev.cols() == Km1 && Yprev.rows() == M;
+            MatX X = warm ? Yprev : MatX::Zero(M, Km1);
+            MatX Q, C, Rr, Zp, Pd, Qp;
+            op(X, Q, &C, warm && alpha_is_EY);
+            Rr = C - Q;
+            const double target = P.pcg_tolerance * C.norm();
+            double rn = Rr.norm();
+            index_t since = 0;
+            int rebuilds = 0;
+            double rz = 0.0;
+            bool restart = true;
+            while (rn > target) {
+                if (since >= P.pcg_max_iter) {
+                    if (rebuilds++ >= 1) break;  // tolerance below reach: keep the best
+                    full_grams();  // stale preconditioner: rebuild it exactly
+                    work += 1.0;
+                    factor_pre();
+                    since = 0;
+                    restart = true;
+                }
+                if (restart) {
+                    pre.apply(Rr, Zp);
+                    Pd = Zp;
+                    rz = mdot(Rr, Zp);
+                    restart = false;
+                }
+                op(Pd, Qp, nullptr, false);
+                const double pq = mdot(Pd, Qp);
+                if (!(pq > 0.0)) throw NumericalError("constrained sparsification: IRLS system not positive definite");
+                const double step = rz / pq;
+                X += step * Pd;
+                Rr -= step * Qp;
+                rn = Rr.norm();
+                ++pcg_its;
+                ++since;
+                if (rn <= target) break;
+                pre.apply(Rr, Zp);
+                const double rz2 = mdot(Rr, Zp);
+                Pd = Zp + (rz2 / rz) * Pd;
+                rz = rz2;
+            }
+            Yprev = X;
+            y.assign(X.data(), X.data() + Km1 * M);
+            alpha_is_EY = true;
+        }
+        if (K > 1) {
+            // α_k = E y_k (k < K-1), α_{K-1} = 1 − Σ.
+            const index_t Km1 = K - 1;
             const CMap Y(y.data(), M, Km1);
             parallel_for(0, nblocks, [&](index_t blk) {
                 const index_t p0 = blk * kPixelBlock, n = std::min(N, p0 + kPixelBlock) - p0;
@@ -246,6 +426,8 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
             }
             lap_energy += ysum.dot(lam.cwiseProduct(ysum));
         }
+        res.pcg_iterations.push_back(pcg_its);
+        res.gram_work.push_back(work);
         weight_pass();
         double energy = lap_energy;
         for (index_t k = 0; k < K; ++k) energy += comp_energy[static_cast<size_t>(k)];
@@ -259,12 +441,35 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
                 keep.push_back(static_cast<index_t>(
                     std::max_element(comp_max.begin(), comp_max.end()) - comp_max.begin()));
             if (static_cast<index_t>(keep.size()) != K) {
-                for (index_t j = 0; j < static_cast<index_t>(keep.size()); ++j) {
+                const index_t Knew = static_cast<index_t>(keep.size());
+                alpha_is_EY = false;
+                if (use_pcg && !wt.empty()) {
+                    // Warm start of the survivors: their y, and for the old
+                    // dependent component the projection Eᵀ α of its α.
+                    MatX Yall(M, K);
+                    if (Yprev.cols() == K - 1 && K > 1) {
+                        Yall.leftCols(K - 1) = Yprev;
+                        Yall.col(K - 1) = En.transpose() * Eigen::Map<const VecX>(alpha.data() + (K - 1) * N, N);
+                    } else {
+                        Yall.setZero();
+                    }
+                    Yprev.resize(M, std::max<index_t>(Knew - 1, 0));
+                    for (index_t j = 0; j + 1 < Knew; ++j) Yprev.col(j) = Yall.col(keep[static_cast<size_t>(j)]);
+                    for (index_t j = 0; j < Knew; ++j) {
+                        const index_t k = keep[static_cast<size_t>(j)];
+                        if (k == j) continue;
+                        std::copy_n(wt.begin() + k * N, N, wt.begin() + j * N);
+                        std::copy_n(G.begin() + k * MM, MM, G.begin() + j * MM);
+                    }
+                    wt.resize(static_cast<size_t>(Knew * N));
+                    G.resize(static_cast<size_t>(Knew * MM));
+                }
+                for (index_t j = 0; j < Knew; ++j) {
                     const index_t k = keep[static_cast<size_t>(j)];
                     if (k == j) continue;
                     std::copy_n(alpha.begin() + k * N, N, alpha.begin() + j * N);
                 }
-                K = static_cast<index_t>(keep.size());
+                K = Knew;
                 // Weights of the survivors; the last survivor is now the
                 // dependent component, so its right-hand-side weights are e0.
                 weight_pass();

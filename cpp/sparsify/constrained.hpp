@@ -28,6 +28,19 @@
 
 namespace sss {
 
+// How each IRLS step's (K−1)·M system is solved. Both solve the same system
+// (SPEC §7.3); they differ only by rounding and the PCG tolerance.
+//  exact: form all K Grams Eᵀ diag(w_k) E every iteration (K·N·M² flops) and
+//         solve directly (solve_block_arrow).
+//  pcg:   matrix-free preconditioned CG. The operator is applied as
+//         Eᵀ (W ∘ (E [Y, Σ Y])) (≈ 4·N·M·K flops, no Gram), warm-started from
+//         the previous iterate. Preconditioner: the exact block-arrow solve
+//         with Grams of reference weights w̃, kept within a factor
+//         precond_ratio of the current weights by incremental rank updates
+//         (update_grams) of only the pixels whose weight moved further.
+//         Iterates until ‖c − H y‖ ≤ pcg_tolerance · ‖c‖.
+enum class ConstrainedSolver { exact, pcg };
+
 struct ConstrainedParams {
     index_t iterations = 40;         // IRLS iterations
     double gamma = 0.8;              // sparsity exponent γ
@@ -36,6 +49,10 @@ struct ConstrainedParams {
     double floor = 1e-10;            // τ inside the weights
     double prune_threshold = 0.1;    // drop components with max |α| ≤ this
     std::vector<index_t> prune_after{11, 21, 31};  // 1-based iterations
+    ConstrainedSolver solver = ConstrainedSolver::pcg;
+    double pcg_tolerance = 1e-12;    // relative residual of each IRLS solve (pcg)
+    double precond_ratio = 2.0;      // w̃ kept within this factor of w (pcg)
+    index_t pcg_max_iter = 60;       // then the preconditioner is rebuilt exactly
 };
 
 struct ConstrainedResult {
@@ -43,6 +60,8 @@ struct ConstrainedResult {
     index_t n_components = 0;                 // K at the end
     std::vector<double> energy;               // per iteration
     std::vector<index_t> components_per_iter; // K used in each iteration
+    std::vector<index_t> pcg_iterations;      // per iteration (pcg; 0 for exact)
+    std::vector<double> gram_work;            // per iteration: Gram pixel updates / (K·N)
 };
 
 // E: M x N (each eigenvector contiguous), eigvals: M, init_labels: N values

@@ -82,7 +82,103 @@ void grams_impl(const double* E, index_t M, index_t N, const double* w, index_t 
     }
 }
 
+constexpr index_t kUpdateBlock = 512;  // pixels per pass over E (E block stays in cache)
+constexpr index_t kUpdateCap = 256;    // columns per rank update
+
 }  // namespace
+
+index_t update_grams(const double* E, index_t M, index_t N, const double* w, index_t K,
+                     double ratio, double* wt, double* out) {
+    require(M >= 1 && N >= 0 && K >= 0, "update_grams: bad sizes");
+    require(ratio >= 1.0, "update_grams: ratio must be >= 1");
+    const index_t MM = M * M;
+    std::vector<index_t> count(static_cast<size_t>(K), 0);
+    std::atomic<bool> bad_weight{false};
+    parallel_for(0, K, [&](index_t k) {
+        const double* wk = w + k * N;
+        const double* tk = wt + k * N;
+        index_t c = 0;
+        for (index_t p = 0; p < N; ++p) {
+            const double v = wk[p], t = tk[p];
+            if (!(v > 0.0 && v <= DBL_MAX && t > 0.0 && t <= DBL_MAX)) {
+                bad_weight.store(true);
+                return;
+            }
+            c += (v > t * ratio || v * ratio < t) ? 1 : 0;
+        }
+        count[static_cast<size_t>(k)] = c;
+    });
+    if (bad_weight.load()) throw InvalidArgument("update_grams: weights must be finite and > 0");
+    index_t total = 0;
+    for (index_t c : count) total += c;
+    if (total == 0) return 0;
+
+    // Contiguous ranges of k with about equal work, one per thread. Any split
+    // gives the same result (each out[k] is owned by one thread).
+    const int T = max_threads();
+    std::vector<index_t> bounds(static_cast<size_t>(T) + 1, K);
+    bounds[0] = 0;
+    {
+        const index_t work = total + K;  // +1 per k: the scan of its weights
+        index_t cum = 0;
+        int t = 1;
+        for (index_t k = 0; k < K && t < T; ++k) {
+            cum += count[static_cast<size_t>(k)] + 1;
+            while (t < T && cum * T >= work * t) bounds[static_cast<size_t>(t++)] = k + 1;
+        }
+    }
+    std::atomic<bool> stop{false};
+    parallel_for(0, T, [&](index_t part) {
+        const index_t kb = bounds[static_cast<size_t>(part)], ke = bounds[static_cast<size_t>(part) + 1];
+        if (kb >= ke) return;
+        using OutMap = Eigen::Map<Eigen::MatrixXd>;
+        const index_t nk = ke - kb;
+        std::vector<Eigen::MatrixXd> Xp(static_cast<size_t>(nk)), Xn(static_cast<size_t>(nk));
+        std::vector<index_t> np(static_cast<size_t>(nk), 0), nn(static_cast<size_t>(nk), 0);
+        auto flush = [&](index_t k, Eigen::MatrixXd& X, index_t& n, double sign) {
+            if (n == 0) return;
+            OutMap Ak(out + k * MM, M, M);
+            Ak.selfadjointView<Eigen::Lower>().rankUpdate(X.leftCols(n), sign);
+            n = 0;
+        };
+        for (index_t p0 = 0; p0 < N; p0 += kUpdateBlock) {
+            if (part == 0 && poll_interrupt()) stop.store(true);
+            if (stop.load(std::memory_order_relaxed)) return;
+            const index_t p1 = std::min(N, p0 + kUpdateBlock);
+            for (index_t k = kb; k < ke; ++k) {
+                const size_t j = static_cast<size_t>(k - kb);
+                const double* wk = w + k * N;
+                double* tk = wt + k * N;
+                for (index_t p = p0; p < p1; ++p) {
+                    const double v = wk[p], t = tk[p];
+                    if (!(v > t * ratio || v * ratio < t)) continue;
+                    const double d = v - t;
+                    tk[p] = v;
+                    const double sq = std::sqrt(std::abs(d));
+                    Eigen::MatrixXd& X = d > 0 ? Xp[j] : Xn[j];
+                    index_t& n = d > 0 ? np[j] : nn[j];
+                    if (X.size() == 0) X.resize(M, kUpdateCap);
+                    double* col = X.data() + n * M;
+                    for (index_t m = 0; m < M; ++m) col[m] = E[m * N + p] * sq;
+                    if (++n == kUpdateCap) flush(k, X, n, d > 0 ? 1.0 : -1.0);
+                }
+            }
+        }
+        for (index_t k = kb; k < ke; ++k) {
+            const size_t j = static_cast<size_t>(k - kb);
+            flush(k, Xp[j], np[j], 1.0);
+            flush(k, Xn[j], nn[j], -1.0);
+        }
+    });
+    if (stop.load()) throw Interrupted();
+    for (index_t k = 0; k < K; ++k) {
+        if (count[static_cast<size_t>(k)] == 0) continue;
+        double* a = out + k * MM;
+        for (index_t j = 0; j < M; ++j)
+            for (index_t i = j + 1; i < M; ++i) a[i * M + j] = a[j * M + i];
+    }
+    return total;
+}
 
 void weighted_grams(const double* E, index_t M, index_t N, const double* w, index_t K,
                     double* out) {

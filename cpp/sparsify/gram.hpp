@@ -31,4 +31,16 @@ void weighted_grams(const double* E, index_t M, index_t N, const double* w, inde
 void weighted_grams_f32(const double* E, index_t M, index_t N, const double* w, index_t K,
                         double* out);
 
+// Incremental update of Grams of reference weights wt (the preconditioner of
+// the matrix-free IRLS solve): for every k and every pixel p whose current
+// weight w[k,p] is not within a factor `ratio` of wt[k,p] (w/wt outside
+// [1/ratio, ratio]), adds (w − wt) E_p E_pᵀ to out[k] and sets wt[k,p] = w.
+// out (K x M x M) must hold Eᵀ diag(wt_k) E (up to rounding) on entry and holds
+// it for the new wt on return. Requires w, wt > 0 and finite (throws
+// InvalidArgument otherwise) and ratio >= 1. Each out[k] is accumulated by
+// one thread in pixel order, so the result is bit-identical for any thread
+// count. Returns the number of (k, p) pairs updated; flops ≈ count · M (M + 1).
+index_t update_grams(const double* E, index_t M, index_t N, const double* w, index_t K,
+                     double ratio, double* wt, double* out);
+
 }  // namespace sss

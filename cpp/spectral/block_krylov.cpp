@@ -53,13 +53,21 @@ void gemm_nn_sub(const Mat& a, index_t p, const Mat& c, Mat& b) {
 
 // Orthogonalises w (n x k) against v[:, :p] twice (classical Gram-Schmidt,
 // BLAS-3) and returns the total coefficients (p x k).
+// The second pass runs only where needed (Daniel-Gragg-Kaufman-Stewart
+// test): when projecting removed most of a column's norm, rounding may have
+// left components along v, otherwise one pass is orthogonal to working
+// precision. Each pass streams all of v twice, so skipping it matters.
 Mat project_out(const Mat& v, index_t p, Mat& w) {
     Mat c = Mat::Zero(p, w.cols());
     if (p == 0) return c;
+    Eigen::VectorXd before = gemm_tn(w, w.cols(), w).diagonal().cwiseSqrt();
     for (int pass = 0; pass < 2; ++pass) {
         Mat ci = gemm_tn(v, p, w);
         gemm_nn_sub(v, p, ci, w);
         c += ci;
+        Eigen::VectorXd after = gemm_tn(w, w.cols(), w).diagonal().cwiseSqrt();
+        if ((after.array() > 0.7071 * before.array()).all()) break;
+        before = after;
     }
     return c;
 }
@@ -157,9 +165,18 @@ BlockKrylovResult block_krylov_largest(index_t n, const BlockOperator& op,
         Mat hs = 0.5 * (h.topLeftCorner(p, p) + h.topLeftCorner(p, p).transpose());
         Eigen::SelfAdjointEigenSolver<Mat> es(hs);
         if (es.info() != Eigen::Success) throw NumericalError("Rayleigh-Ritz eigensolver failed");
-        // descending
-        Eigen::VectorXd theta = es.eigenvalues().reverse();
-        Mat y = es.eigenvectors().rowwise().reverse();
+        // by decreasing |theta| (T may be indefinite: shift inside the spectrum)
+        std::vector<index_t> ord(static_cast<size_t>(p));
+        std::iota(ord.begin(), ord.end(), 0);
+        std::stable_sort(ord.begin(), ord.end(), [&](index_t a, index_t b) {
+            return std::abs(es.eigenvalues()(a)) > std::abs(es.eigenvalues()(b));
+        });
+        Eigen::VectorXd theta(p);
+        Mat y(p, p);
+        for (index_t i = 0; i < p; ++i) {
+            theta(i) = es.eigenvalues()(ord[i]);
+            y.col(i) = es.eigenvectors().col(ord[i]);
+        }
         // residual of Ritz pair i: || W R y_i[cur:cur+b] ||  (W orthonormal)
         Mat ry = r * y.middleRows(cur, b);
         Eigen::VectorXd rn = ry.colwise().norm().transpose();
@@ -173,14 +190,15 @@ BlockKrylovResult block_krylov_largest(index_t n, const BlockOperator& op,
             res.converged = done;
             res.theta = theta.head(nev);
             res.residuals = rn.head(nev);
-            res.vectors.resize(n, nev);
-            // X = V[:, :p] Y[:, :nev], by row chunks
+            // X = V[:, :p] Y[:, :nev], in place by row chunks (no second n x nev buffer)
             const index_t chunk = 4096;
             const Mat yk = y.leftCols(nev);
             parallel_for(0, (n + chunk - 1) / chunk, [&](index_t ci) {
                 const index_t r0 = ci * chunk, nr = std::min(chunk, n - r0);
-                res.vectors.middleRows(r0, nr).noalias() = v.block(r0, 0, nr, p) * yk;
+                Mat tmp = v.block(r0, 0, nr, p) * yk;
+                v.block(r0, 0, nr, nev) = tmp;
             });
+            res.vectors = std::move(v);  // first nev columns hold the Ritz vectors
             return res;
         }
         // Thick restart: keep the leading k Ritz vectors, then the residual block.

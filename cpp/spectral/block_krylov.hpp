@@ -1,5 +1,5 @@
 // Thick-restart block Krylov (block Lanczos with full reorthogonalisation)
-// for the largest eigenpairs of a symmetric positive operator T, written
+// for the eigenpairs of largest magnitude of a symmetric operator T, written
 // against an operator (Spectra-style): T is applied to a block of vectors at
 // once, so a shift-invert T = (A - sigma I)^{-1} makes one pass over the
 // Cholesky factor per block instead of one per vector.
@@ -16,7 +16,7 @@ namespace sss::spectral {
 using BlockOperator = std::function<void(double* x, index_t k, index_t ld)>;
 
 // Decides which Ritz pairs must converge before stopping. Gets the Ritz
-// values theta (descending) and returns how many of the leading ones must
+// values theta (by decreasing magnitude) and returns how many of the leading ones must
 // have converged (0: all `nev`).
 using WantedCount = std::function<index_t(const Eigen::VectorXd& theta)>;
 
@@ -30,8 +30,8 @@ struct BlockKrylovOptions {
 };
 
 struct BlockKrylovResult {
-    Eigen::VectorXd theta;      // nev Ritz values, descending
-    Eigen::MatrixXd vectors;    // n x nev Ritz vectors (orthonormal)
+    Eigen::VectorXd theta;      // nev Ritz values, by decreasing magnitude
+    Eigen::MatrixXd vectors;    // n x (>= nev): the first nev columns are the Ritz vectors
     Eigen::VectorXd residuals;  // ||T x - theta x|| per pair
     index_t n_applied = 0;      // vectors T was applied to
     index_t n_restarts = 0;

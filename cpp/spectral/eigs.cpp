@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <numeric>
 
 #include "common/errors.hpp"
@@ -73,23 +74,44 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
     EigsResult out;
 
     auto t0 = std::chrono::steady_clock::now();
-    const auto special = off_stencil_nodes(l, width, 2);
-    SupernodalCholesky chol(grid_nested_dissection(height, width, 2, special));
+    std::vector<char> special = off_stencil_nodes(l, width, 2);
+    for (index_t v : opt.special) {
+        require(v >= 0 && v < n, "special node index out of range");
+        special[v] = 1;
+    }
+    auto chol_owner = std::make_unique<SupernodalCholesky>(grid_nested_dissection(height, width, 2, special));
+    SupernodalCholesky& chol = *chol_owner;
+    std::vector<char>().swap(special);
     chol.analyze(l);
     out.n_special = chol.tree().n_special;
     out.factor_nonzeros = chol.factor_nonzeros();
     out.factor_flops = chol.factor_flops();
 
-    double sigma = opt.shift != 0.0 ? opt.shift : opt.initial_shift;
+    double sigma = 0.0;
     bool ok = false;
-    for (int t = 0; t < opt.max_shift_tries && !ok; ++t) {
+    if (opt.shift != 0.0) {
+        sigma = opt.shift;
         ++out.shift_tries;
         ok = chol.factorize(l, sigma);
-        if (!ok) sigma *= 4.0;
+    } else {
+        // Next to zero, indefinite root; every other front is a principal
+        // submatrix of the PSD matting part and stays positive definite.
+        sigma = opt.indefinite_shift;
+        ++out.shift_tries;
+        ok = chol.factorize(l, sigma, true);
+        out.indefinite = ok;
+        if (ok) out.below_shift = chol.negative_pivots();
+        // Fallback: Cholesky below the spectrum.
+        for (double s2 = opt.initial_shift; !ok && out.shift_tries <= opt.max_shift_tries; s2 *= 4.0) {
+            sigma = s2;
+            ++out.shift_tries;
+            ok = chol.factorize(l, sigma);
+            if (ok) out.below_shift = 0;
+        }
     }
     if (!ok)
         throw NumericalError("L - sigma I could not be factorised for any tried shift down to " +
-                             std::to_string(sigma / 4.0));
+                             std::to_string(sigma));
     out.shift = sigma;
     out.time_factor = seconds_since(t0);
     t0 = std::chrono::steady_clock::now();
@@ -138,13 +160,17 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
         out.n_applied = op.applied;
         out.n_restarts = solver.num_iterations();
     }
+    chol_owner.reset();  // the factor is no longer needed: free it before the copies below
     Eigen::VectorXd lambda = (1.0 / theta.array()) + sigma;
     auto sel = closest_to_zero(lambda, opt.n_wanted);
     // Completeness: every eigenvalue in [-r, r] must be among the computed
     // ones, i.e. r must not exceed the largest computed lambda.
-    double r = 0.0;
+    // The computed values are all eigenvalues within d of sigma, d their
+    // largest distance from it; complete when [-r, r] lies inside.
+    double r = 0.0, d = 0.0;
     for (index_t i : sel) r = std::max(r, std::abs(lambda(i)));
-    out.complete = r <= lambda.maxCoeff() + 1e-14;
+    for (index_t i = 0; i < lambda.size(); ++i) d = std::max(d, std::abs(lambda(i) - sigma));
+    out.complete = r + std::abs(sigma) <= d * (1.0 + 1e-12);
     std::sort(sel.begin(), sel.end(), [&](index_t a, index_t b) { return lambda(a) < lambda(b); });
 
     const index_t m = static_cast<index_t>(sel.size());
@@ -155,21 +181,27 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
         std::copy(x.col(sel[j]).data(), x.col(sel[j]).data() + n,
                   out.vectors.begin() + static_cast<std::ptrdiff_t>(j * n));
     }
-    // True residuals ||L x - lambda x|| / ||L||_1.
-    std::vector<double> lx(static_cast<size_t>(m * n));
-    spmm_layers(l, m, out.vectors.data(), n, lx.data(), n);
+    x.resize(0, 0);
+    // True residuals ||L x - lambda x|| / ||L||_1, a few vectors at a time.
     const double l1 = std::max(norm1(l), 1e-300);
     out.residuals.resize(m);
-    parallel_for(0, m, [&](index_t j) {
-        double s = 0.0;
-        const double* xv = out.vectors.data() + j * n;
-        const double* yv = lx.data() + j * n;
-        for (index_t i = 0; i < n; ++i) {
-            const double d = yv[i] - out.values(j) * xv[i];
-            s += d * d;
+    constexpr index_t kGroup = 8;
+    std::vector<double> lx(static_cast<size_t>(std::min(m, kGroup) * n));
+    for (index_t j0 = 0; j0 < m; j0 += kGroup) {
+        const index_t g = std::min(kGroup, m - j0);
+        spmm_layers(l, g, out.vectors.data() + j0 * n, n, lx.data(), n);
+        for (index_t j = 0; j < g; ++j) {
+            const double* xv = out.vectors.data() + (j0 + j) * n;
+            const double* yv = lx.data() + j * n;
+            const double lam = out.values(j0 + j);
+            double s = 0.0;
+            for (index_t i = 0; i < n; ++i) {
+                const double d = yv[i] - lam * xv[i];
+                s += d * d;
+            }
+            out.residuals(j0 + j) = std::sqrt(s) / l1;
         }
-        out.residuals(j) = std::sqrt(s) / l1;
-    });
+    }
     out.time_solve = seconds_since(t0);
     return out;
 }

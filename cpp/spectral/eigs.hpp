@@ -31,8 +31,16 @@ struct EigsOptions {
     index_t block = 16;
     index_t max_basis = 0;       // 0: 2 * (n_wanted + extra) + block
     double tol = 1e-8;           // Krylov tolerance on ||Tx - theta x|| / theta
-    double shift = 0.0;          // 0: automatic (start at initial_shift)
-    double initial_shift = -5e-4;  // lowered 4x per failed factorisation
+    double shift = 0.0;          // 0: automatic
+    // Automatic mode first factorises at indefinite_shift with an indefinite
+    // L D L^T root (special nodes), so the shift sits next to zero, inside the
+    // spectrum; if that fails it falls back to Cholesky below the spectrum,
+    // from initial_shift, lowered 4x per failed factorisation.
+    double indefinite_shift = -1e-6;
+    double initial_shift = -5e-4;
+    // Nodes to order last (superpixel centroids); empty: detected as the
+    // nodes with entries off the 25-point stencil.
+    std::vector<index_t> special;
     int max_shift_tries = 10;
     index_t max_restarts = 200;
     std::uint64_t seed = 0x5EED5EEDull;
@@ -44,6 +52,8 @@ struct EigsResult {
     Eigen::VectorXd residuals;               // ||L x - lambda x|| / ||L||_1
     double shift = 0.0;
     int shift_tries = 0;
+    bool indefinite = false;                 // factorised with an L D L^T root
+    index_t below_shift = -1;                // eigenvalues below the shift (inertia), if known
     index_t factor_nonzeros = 0;
     double factor_flops = 0.0;
     index_t n_special = 0;

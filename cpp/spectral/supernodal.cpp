@@ -18,6 +18,45 @@ using CMapCM = Eigen::Map<const MatrixCM>;
 
 struct NotPositiveDefinite {};
 
+// Blocked right-looking L D L^T without pivoting of the lower triangle of a
+// (n x n, column-major). On return the strict lower triangle holds the unit
+// lower factor L and d the pivots. Returns false on a pivot that is zero or
+// tiny relative to the diagonal's scale (the caller then falls back).
+bool ldlt_blocked(Eigen::Ref<MatrixCM> a, std::vector<double>& d) {
+    const index_t n = a.rows();
+    d.assign(static_cast<size_t>(n), 0.0);
+    double scale = 0.0;
+    for (index_t i = 0; i < n; ++i) scale = std::max(scale, std::abs(a(i, i)));
+    const double tiny = 1e-13 * std::max(scale, 1e-300);
+    constexpr index_t nb = 64;
+    MatrixCM w;
+    for (index_t k0 = 0; k0 < n; k0 += nb) {
+        const index_t kb = std::min(nb, n - k0);
+        // unblocked on the diagonal block
+        for (index_t j = k0; j < k0 + kb; ++j) {
+            for (index_t p = k0; p < j; ++p) {
+                const double ljp_dp = a(j, p) * d[p];
+                for (index_t i = j; i < k0 + kb; ++i) a(i, j) -= a(i, p) * ljp_dp;
+            }
+            const double dj = a(j, j);
+            if (!(std::abs(dj) > tiny)) return false;
+            d[j] = dj;
+            for (index_t i = j + 1; i < k0 + kb; ++i) a(i, j) /= dj;
+        }
+        const index_t nr = n - k0 - kb;
+        if (nr == 0) break;
+        // L21 = A21 L11^{-T} D1^{-1}
+        auto a21 = a.block(k0 + kb, k0, nr, kb);
+        a.block(k0, k0, kb, kb).triangularView<Eigen::UnitLower>().transpose()
+            .solveInPlace<Eigen::OnTheRight>(a21);
+        w = a21;  // L21 D1 (kept) before scaling by D1^{-1}
+        for (index_t j = 0; j < kb; ++j) a21.col(j) /= d[k0 + j];
+        // A22 -= L21 D1 L21^T = W L21^T (lower triangle)
+        a.block(k0 + kb, k0 + kb, nr, nr).triangularView<Eigen::Lower>() -= w * a21.transpose();
+    }
+    return true;
+}
+
 }  // namespace
 
 SupernodalCholesky::SupernodalCholesky(SupernodeTree tree) : tree_(std::move(tree)) {
@@ -137,7 +176,11 @@ void SupernodalCholesky::factor_node(const CsrView<I>& a, index_t s,
         }
         std::vector<double>().swap(upd[ch]);
     }
-    if (nj > 0) {
+    if (nj > 0 && ldlt_root_ && s == tree_.size() - 1 && nr == 0) {
+        std::vector<double> d;
+        if (!ldlt_blocked(f, d)) throw NotPositiveDefinite{};
+        root_d_ = std::move(d);
+    } else if (nj > 0) {
         Eigen::Ref<MatrixCM> f11(f.topLeftCorner(nj, nj));
         Eigen::LLT<Eigen::Ref<MatrixCM>> llt(f11);
         if (llt.info() != Eigen::Success) throw NotPositiveDefinite{};
@@ -157,10 +200,13 @@ void SupernodalCholesky::factor_node(const CsrView<I>& a, index_t s,
 }
 
 template <class I>
-bool SupernodalCholesky::factorize(const CsrView<I>& a, double shift) {
+bool SupernodalCholesky::factorize(const CsrView<I>& a, double shift, bool ldlt_root) {
     require(a.rows == tree_.n, "matrix size does not match the ordering");
     shift_ = shift;
     factored_ = false;
+    ldlt_root_ = ldlt_root;
+    root_d_.clear();
+    negative_pivots_ = 0;
     const index_t ns = tree_.size();
     std::vector<std::vector<double>> upd(static_cast<size_t>(ns));
     std::atomic<bool> not_pd{false};
@@ -197,6 +243,8 @@ bool SupernodalCholesky::factorize(const CsrView<I>& a, double shift) {
     } catch (const NotPositiveDefinite&) {
         return false;
     }
+    for (double v : root_d_)
+        if (v < 0) ++negative_pivots_;
     factored_ = true;
     return true;
 }
@@ -226,7 +274,11 @@ void SupernodalCholesky::forward_node(index_t s, double* xp, index_t k,
         }
         std::vector<double>().swap(upd[ch]);
     }
-    if (nj > 0) {
+    if (nj > 0 && !root_d_.empty() && s == tree_.size() - 1) {
+        CMapCM l(nodes_[s].l.data(), nf, nj);
+        l.topRows(nj).triangularView<Eigen::UnitLower>().solveInPlace(yj);
+        for (index_t i = 0; i < nj; ++i) yj.row(i) /= root_d_[i];
+    } else if (nj > 0) {
         CMapCM l(nodes_[s].l.data(), nf, nj);
         l.topRows(nj).triangularView<Eigen::Lower>().solveInPlace(yj);
         if (nr > 0) {
@@ -254,7 +306,10 @@ void SupernodalCholesky::backward_node(index_t s, double* xp, index_t k,
         MapRM xr(tmp.data(), nr, k);
         yj.noalias() -= l.bottomRows(nr).transpose() * xr;
     }
-    l.topRows(nj).transpose().triangularView<Eigen::Upper>().solveInPlace(yj);
+    if (!root_d_.empty() && s == tree_.size() - 1)
+        l.topRows(nj).transpose().triangularView<Eigen::UnitUpper>().solveInPlace(yj);
+    else
+        l.topRows(nj).transpose().triangularView<Eigen::Upper>().solveInPlace(yj);
 }
 
 void SupernodalCholesky::solve(double* x, index_t k, index_t ldx) const {
@@ -312,7 +367,7 @@ double SupernodalCholesky::factor_flops() const {
 
 template void SupernodalCholesky::analyze<std::int32_t>(const CsrView<std::int32_t>&);
 template void SupernodalCholesky::analyze<std::int64_t>(const CsrView<std::int64_t>&);
-template bool SupernodalCholesky::factorize<std::int32_t>(const CsrView<std::int32_t>&, double);
-template bool SupernodalCholesky::factorize<std::int64_t>(const CsrView<std::int64_t>&, double);
+template bool SupernodalCholesky::factorize<std::int32_t>(const CsrView<std::int32_t>&, double, bool);
+template bool SupernodalCholesky::factorize<std::int64_t>(const CsrView<std::int64_t>&, double, bool);
 
 }  // namespace sss::spectral

@@ -27,8 +27,13 @@ public:
 
     // Returns false (and leaves the factor invalid) when a pivot is not
     // positive, i.e. A - shift*I is not positive definite.
+    // With ldlt_root, the root supernode (last, nothing above it) is factored
+    // as L D L^T (blocked, without pivoting) and may be indefinite: every
+    // other front stays Cholesky. Then negative_pivots() is the number of
+    // eigenvalues of A below `shift` (Sylvester's law of inertia).
     template <class I>
-    bool factorize(const CsrView<I>& a, double shift);
+    bool factorize(const CsrView<I>& a, double shift, bool ldlt_root = false);
+    index_t negative_pivots() const { return negative_pivots_; }
 
     // X is n x k column-major with leading dimension ldx (>= n), overwritten
     // by (A - shift I)^{-1} X.
@@ -62,6 +67,9 @@ private:
     std::vector<index_t> top_;               // remaining supernodes, post-order
     double shift_ = 0.0;
     bool factored_ = false;
+    bool ldlt_root_ = false;
+    mutable std::vector<double> root_d_;  // D of the root's L D L^T
+    index_t negative_pivots_ = 0;
 };
 
 }  // namespace sss::spectral

@@ -9,6 +9,7 @@ torch is never imported here; the feature extractor lives in
 """
 
 from ._native import core as _core
+from .baselines import spectral_matting
 from .params import Params
 from .pipeline import STAGES, SegmentResult, segment
 from .spectral import ConvergenceWarning
@@ -26,5 +27,5 @@ def get_num_threads() -> int:
     return int(_core.get_num_threads())
 
 
-__all__ = ["Params", "segment", "SegmentResult", "STAGES", "ConvergenceWarning",
+__all__ = ["Params", "segment", "spectral_matting", "SegmentResult", "STAGES", "ConvergenceWarning",
            "set_num_threads", "get_num_threads", "__version__"]

@@ -172,7 +172,8 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     timings["laplacian"] = time.perf_counter() - t
 
     t = stage("eigenvectors")
-    eig = spectral.smallest_eigenpairs(lap, (h, w), params=params, seed=seed, strict=strict)
+    eig = spectral.smallest_eigenpairs(lap, (h, w), params=params, seed=seed, strict=strict,
+                                      special=graph.centroids)
     timings["eigenvectors"] = time.perf_counter() - t
     info["eigen"] = dict(eig.info, max_residual=float(eig.residuals.max()))
 

@@ -68,8 +68,27 @@ def _check_laplacian(laplacian, shape):
             np.ascontiguousarray(csr.data)), h, w
 
 
+def _dense_eigenpairs(indptr, indices, data, n_total, n, params, strict):
+    lap = sp.csr_matrix((data, indices, indptr), shape=(n_total, n_total)).toarray()
+    lap = 0.5 * (lap + lap.T)
+    vals, vecs = np.linalg.eigh(lap)
+    keep = np.sort(np.argsort(np.abs(vals), kind="stable")[:n])
+    keep = keep[np.argsort(vals[keep], kind="stable")]
+    values, vectors = vals[keep], np.ascontiguousarray(vecs[:, keep].T)
+    l1 = max(np.abs(lap).sum(axis=0).max(), 1e-300)
+    residuals = np.linalg.norm(lap @ vectors.T - vectors.T * values, axis=0) / l1
+    info = {"method": "dense", "converged": True, "complete": True, "n_applied": 0,
+            "shift": 0.0}
+    if residuals.max() > params.eig_tolerance:
+        msg = f"smallest_eigenpairs: largest relative residual {residuals.max():.3g}"
+        if strict:
+            raise ArithmeticError(msg)
+        warnings.warn(msg, ConvergenceWarning, stacklevel=3)
+    return EigenResult(values=values, vectors=vectors, residuals=residuals, info=info)
+
+
 def smallest_eigenpairs(laplacian, shape, *, n=None, params=Params(), seed=0x5EED, strict=False,
-                        shift=None):
+                        shift=None, special=None):
     """The ``n`` eigenpairs of a Laplacian closest to zero.
 
     Parameters
@@ -88,7 +107,14 @@ def smallest_eigenpairs(laplacian, shape, *, n=None, params=Params(), seed=0x5EE
         Raise ``ArithmeticError`` instead of warning when the solver does not
         converge or a residual exceeds ``params.eig_tolerance``.
     shift : float, optional
-        Fixed shift σ (must be below the smallest eigenvalue); default automatic.
+        Fixed shift σ (must be below the smallest eigenvalue); default automatic:
+        σ next to zero with an indefinite L D Lᵀ of the special block, falling
+        back to Cholesky below the spectrum if that fails.
+    special : array of int, optional
+        Pixels whose rows carry non-local entries (the superpixel centroids);
+        they are ordered last. Pixels with entries off the 25-point stencil
+        are found automatically; pass the centroids to also catch entries
+        between centroids that happen to lie within 2 pixels.
     """
     if not isinstance(params, Params):
         raise TypeError("params must be a sss_fast.Params")
@@ -100,9 +126,19 @@ def smallest_eigenpairs(laplacian, shape, *, n=None, params=Params(), seed=0x5EE
     extra = min(max(10, n // 10), n_total - 1 - n)
     if shift is not None and not (np.isfinite(shift) and shift < 0):
         raise ValueError("shift must be a finite negative number (below the smallest eigenvalue)")
+    if n_total <= 4 * (n + extra) + 64:
+        # Tiny problem: the Krylov basis would span most of the space; a dense
+        # symmetric eigensolver is exact and faster.
+        return _dense_eigenpairs(indptr, indices, data, n_total, n, params, strict)
+    if special is None:
+        special = np.zeros(0, dtype=np.int64)
+    else:
+        special = np.unique(np.asarray(special, dtype=np.int64).ravel())
+        if special.size and (special[0] < 0 or special[-1] >= n_total):
+            raise ValueError(f"special holds pixel indices outside [0, {n_total})")
     out = core.smallest_eigs(indptr, indices, data, h, w, n, extra, params.eig_method,
                              params.eig_block, 1e-8, float(shift or 0.0), 200,
-                             int(seed) & 0xFFFFFFFFFFFFFFFF)
+                             int(seed) & 0xFFFFFFFFFFFFFFFF, special)
     values, vectors, residuals = out.pop("values"), out.pop("vectors"), out.pop("residuals")
     problems = []
     if not out["converged"]:

@@ -1,0 +1,8 @@
+"""``python -m sss_fast``: the ``sss-fast`` command line."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Eigenpairs of L closest to zero (SPEC §6) against SciPy's shift-invert."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import scipy.sparse.linalg as sla
+
+from sss_fast import laplacian, spectral, superpixels
+from sss_fast._native import core
+from sss_fast.params import Params
+
+
+def _laplacian(img, feat, n_segments):
+    g = superpixels.superpixels(img, n_segments=n_segments)
+    cm = superpixels.region_means(g.labels, img, g.n_regions)
+    fm = superpixels.region_means(g.labels, feat, g.n_regions)
+    return laplacian.build_laplacian(img, g, cm, fm)
+
+
+@pytest.fixture(scope="module")
+def crop(docia):
+    img, feat = docia
+    sl = (slice(200, 248), slice(300, 352))  # person / balloon / sky boundary region
+    im, fe = np.ascontiguousarray(img[sl]), np.ascontiguousarray(feat[sl])
+    return im, fe, _laplacian(im, fe, 100)
+
+
+@pytest.fixture(scope="module")
+def scipy_ref(crop):
+    lap = crop[2]
+    vals, vecs = sla.eigsh(lap.tocsc(), 100, sigma=0, which="LM")
+    order = np.argsort(vals)
+    return vals[order], vecs[:, order]
+
+
+@pytest.mark.parametrize("method", ["block", "lanczos"])
+def test_matches_scipy_shift_invert(crop, scipy_ref, method):
+    im, _, lap = crop
+    res = spectral.smallest_eigenpairs(lap, im.shape[:2], params=Params(eig_method=method))
+    ref_vals, ref_vecs = scipy_ref
+    assert res.values.shape == (100,) and res.vectors.shape == (100, lap.shape[0])
+    np.testing.assert_allclose(res.values, ref_vals, rtol=0, atol=1e-8)
+    assert res.residuals.max() <= 1e-6
+    # the selection is the 100 closest to zero, so some are negative here
+    assert (res.values < 0).any() or np.abs(ref_vals).max() == pytest.approx(ref_vals.max())
+    # orthonormal
+    gram = res.vectors @ res.vectors.T
+    assert np.abs(gram - np.eye(100)).max() < 1e-8
+    # subspaces agree over the well separated part of the spectrum: take the
+    # leading pairs up to a gap, compare principal angles
+    gaps = np.diff(ref_vals)
+    cut = int(np.nonzero(gaps[:90] > 1e-6 * max(1.0, abs(ref_vals).max()))[0].max()) + 1
+    q = ref_vecs[:, :cut]
+    cosines = np.linalg.svd(q.T @ res.vectors[:cut].T, compute_uv=False)
+    assert cosines.min() >= 0.999
+
+
+def test_residuals_are_true_residuals(crop):
+    im, _, lap = crop
+    res = spectral.smallest_eigenpairs(lap, im.shape[:2], n=40)
+    r = lap @ res.vectors.T - res.vectors.T * res.values
+    l1 = abs(lap).sum(axis=0).max()
+    np.testing.assert_allclose(np.linalg.norm(r, axis=0) / l1, res.residuals, rtol=1e-6, atol=1e-15)
+
+
+def test_deterministic_and_thread_independent(crop):
+    im, _, lap = crop
+    a = spectral.smallest_eigenpairs(lap, im.shape[:2], n=30, seed=12345)
+    b = spectral.smallest_eigenpairs(lap, im.shape[:2], n=30, seed=12345)
+    np.testing.assert_array_equal(a.values, b.values)
+    np.testing.assert_array_equal(a.vectors, b.vectors)
+    old = core.get_num_threads()
+    try:
+        core.set_num_threads(1)
+        c = spectral.smallest_eigenpairs(lap, im.shape[:2], n=30, seed=12345)
+    finally:
+        core.set_num_threads(old)
+    np.testing.assert_allclose(c.values, a.values, rtol=0, atol=1e-12)
+
+
+def test_int64_indices_and_matting_only(crop):
+    im, _, _ = crop
+    lm = laplacian.matting_laplacian(im)
+    l64 = sp.csr_matrix((lm.data, lm.indices.astype(np.int64), lm.indptr.astype(np.int64)),
+                        shape=lm.shape)
+    a = spectral.smallest_eigenpairs(lm, im.shape[:2], n=20)
+    b = spectral.smallest_eigenpairs(l64, im.shape[:2], n=20)
+    np.testing.assert_allclose(a.values, b.values, atol=1e-12)
+    # the matting Laplacian is PSD with a constant null vector
+    assert a.values.min() > -1e-9
+    assert abs(a.values[0]) < 1e-9
+    assert a.info["n_special"] == 0
+
+
+def test_small_random_graph_on_grid():
+    """A tiny image whose Laplacian is built by hand: matches dense eigh."""
+    rng = np.random.default_rng(20181108)
+    h, w = 15, 17
+    n = h * w
+    rows, cols, vals = [], [], []
+    for y in range(h):
+        for x in range(w):
+            for dy in range(-2, 3):
+                for dx in range(-2, 3):
+                    yy, xx = y + dy, x + dx
+                    if (dy, dx) > (0, 0) and 0 <= yy < h and 0 <= xx < w:
+                        rows.append(y * w + x)
+                        cols.append(yy * w + xx)
+                        vals.append(rng.uniform(0.01, 1.0))
+    for _ in range(20):  # long-range entries, some negative
+        i, j = rng.choice(n, 2, replace=False)
+        rows.append(i)
+        cols.append(j)
+        vals.append(rng.uniform(-0.02, 0.05))
+    wmat = sp.coo_matrix((vals, (rows, cols)), shape=(n, n)).tocsr()
+    wmat = wmat + wmat.T
+    lap = (sp.diags(np.asarray(wmat.sum(axis=1)).ravel()) - wmat).tocsr()
+    lap.sort_indices()
+    dense = np.linalg.eigvalsh(lap.toarray())
+    want = dense[np.argsort(np.abs(dense))[:12]]
+    res = spectral.smallest_eigenpairs(lap, (h, w), n=12)
+    np.testing.assert_allclose(res.values, np.sort(want), atol=1e-10)
+
+
+def test_bad_input(crop):
+    im, _, lap = crop
+    with pytest.raises(TypeError, match="laplacian"):
+        spectral.smallest_eigenpairs(lap.toarray(), im.shape[:2])
+    with pytest.raises(ValueError, match="shape"):
+        spectral.smallest_eigenpairs(lap, (im.shape[0] + 1, im.shape[1]))
+    with pytest.raises(ValueError, match="n must be"):
+        spectral.smallest_eigenpairs(lap, im.shape[:2], n=lap.shape[0])
+    bad = lap.copy()
+    bad.data[3] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        spectral.smallest_eigenpairs(bad, im.shape[:2])
+    with pytest.raises(ValueError, match="shift"):
+        spectral.smallest_eigenpairs(lap, im.shape[:2], shift=0.5)
+    with pytest.raises(ValueError, match="eig_method"):
+        replace(Params(), eig_method="arnoldi")
+
+
+def test_tiny_problem_uses_dense_path():
+    rng = np.random.default_rng(4242)
+    img = rng.uniform(size=(10, 10, 3))
+    lap = laplacian.matting_laplacian(img)
+    res = spectral.smallest_eigenpairs(lap, (10, 10), n=49)
+    assert res.info["method"] == "dense"
+    dense = np.linalg.eigvalsh(lap.toarray())
+    np.testing.assert_allclose(res.values, np.sort(dense[np.argsort(np.abs(dense))[:49]]),
+                               atol=1e-12)
+    assert res.residuals.max() < 1e-10
