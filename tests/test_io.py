@@ -299,3 +299,148 @@ def test_writers_refuse_bad_layers(tmp_path):
     with pytest.raises(ValueError, match="colors"):
         sio.save_ora(tmp_path / "t.ora", make_layers(1), np.zeros((2, 3, 3, 3)))
     assert os.listdir(tmp_path) == []
+
+
+# ---- pictures (sss_fast.viz) ----------------------------------------------------------
+
+def test_palette_blends_layer_colours():
+    from sss_fast import viz
+
+    a = make_layers(1201, k=3, h=6, w=7)
+    pal = viz.layer_palette(3)
+    assert pal.shape == (3, 3) and len({tuple(c) for c in pal}) == 3
+    out = viz.palette(a)
+    assert out.dtype == np.uint8 and out.shape == (6, 7, 3)
+    np.testing.assert_allclose(out / 255.0, np.einsum("khw,kc->hwc", a, pal), atol=0.5 / 255 + 1e-9)
+    # a pixel fully in layer 0 shows layer 0's colour
+    assert np.array_equal(out[0, 0], np.rint(pal[0] * 255).astype(np.uint8))
+    with pytest.raises(ValueError, match="colors"):
+        viz.palette(a, np.zeros((2, 3)))
+
+
+def test_composite_keeps_chosen_layers_over_background():
+    from sss_fast import viz
+
+    a = make_layers(1301, k=3, h=8, w=9)
+    f = make_colors(1302, a)
+    bg = np.random.default_rng(1303).random((8, 9, 3))
+    # all layers kept: the image Σ α F itself, whatever the background
+    np.testing.assert_allclose(viz.composite(a, f, bg), np.einsum("khw,khwc->hwc", a, f),
+                               atol=1e-12)
+    out = viz.composite(a, f, bg, keep=[0, -1])
+    want = (a[0, ..., None] * f[0] + a[2, ..., None] * f[2]
+            + (1.0 - a[0] - a[2])[..., None] * bg)
+    np.testing.assert_allclose(out, want, atol=1e-12)
+    # nothing kept: the background; an RGB triple works as background
+    np.testing.assert_allclose(viz.composite(a, f, bg, keep=[]), bg, atol=1e-12)
+    flat = viz.composite(a, f, np.array([255, 0, 0], dtype=np.uint8), keep=[1])
+    np.testing.assert_allclose(flat[..., 0], a[1] * f[1, ..., 0] + 1.0 - a[1], atol=1e-12)
+    with pytest.raises(ValueError, match="keep"):
+        viz.composite(a, f, bg, keep=[3])
+
+
+def test_contact_sheet_layout():
+    from sss_fast import viz
+
+    a = make_layers(1401, k=4, h=10, w=12)
+    img = np.random.default_rng(1402).integers(0, 256, (10, 12, 3), dtype=np.uint8)
+    feat = np.random.default_rng(1403).random((10, 12, 3))
+    sheet = viz.contact_sheet(img, feat, a, gap=2)
+    panels = 1 + 1 + 4 + 1  # input | features | layers | palette
+    assert sheet.dtype == np.uint8 and sheet.shape == (10, panels * 12 + (panels - 1) * 2, 3)
+    assert np.array_equal(sheet[:, :12], img)
+    assert np.array_equal(sheet[:, 12:14], np.full((10, 2, 3), 255, np.uint8))
+    np.testing.assert_allclose(sheet[:, 14:26] / 255.0, feat, atol=0.5 / 255 + 1e-9)
+    assert np.array_equal(sheet[:, -12:], viz.palette(a))
+    no_feat = viz.contact_sheet(img, None, a, colors=make_colors(1404, a), gap=0)
+    assert no_feat.shape == (10, 6 * 12, 3)
+
+
+# ---- the exporter behind the command line and batch runs -----------------------------
+
+def synthetic_scene(seed: int, h: int = 40, w: int = 48):
+    """Three flat-coloured regions with soft (blurred) boundaries, the image
+    composed from them: its layer colours are known."""
+    from scipy.ndimage import gaussian_filter
+
+    yy, xx = np.mgrid[0:h, 0:w]
+    labels = np.where((yy - h / 2) ** 2 + (xx - w / 4) ** 2 < 60, 2, (xx > w * 0.45).astype(int))
+    a = np.stack([gaussian_filter((labels == i).astype(float), 1.5) for i in range(3)])
+    a /= a.sum(axis=0, keepdims=True)
+    cols = np.random.default_rng(seed).random((3, 3))
+    img = np.einsum("khw,kc->hwc", a, cols)
+    return img, a, cols
+
+
+def test_export_every_format_with_estimated_colours(tmp_path):
+    import json
+
+    from sss_fast import _export
+
+    img, a, cols = synthetic_scene(2718)
+    k = a.shape[0]
+    files = _export.export(a.astype(np.float32), img, tmp_path, "s", _export.FORMATS,
+                           preview=True, manifest={"input": "s.png"}, features=img)
+    names = {p.name for p in files}
+    assert names == {f"s_layer{i:02d}.png" for i in range(k)} | {
+        "s.ora", "s.tif", "s_layers.npz", "s_preview.png", "s.json"}
+    assert set(os.listdir(tmp_path)) == names  # nothing else, no temporary files
+    doc = json.loads((tmp_path / "s.json").read_text())
+    assert doc["input"] == "s.png" and doc["n_layers"] == k
+    assert doc["colors"]["converged"] and doc["colors"]["reconstruction_error"] <= 0.01
+    # PNG alphas are the layers to 1/255; PNG colours composite back to the image
+    rgba = []
+    for i in range(k):
+        with Image.open(tmp_path / f"s_layer{i:02d}.png") as im:
+            assert im.mode == "RGBA"
+            rgba.append(np.asarray(im, dtype=np.float64) / 255.0)
+    rgba = np.stack(rgba)
+    assert np.abs(rgba[..., 3] - a).max() <= 1 / 255
+    recon = np.einsum("khw,khwc->hwc", rgba[..., 3], rgba[..., :3])
+    assert np.abs(recon - img).mean() <= 0.01
+    # the colours are the regions' own colours where a layer is present (no fringes
+    # of the neighbouring regions), which the image's colours are not
+    for i in range(k):
+        m = (a[i] > 0.2) & (a[i] < 0.8)
+        assert np.abs(rgba[i][m][:, :3] - cols[i]).mean() < 0.03
+        assert np.abs(img[m] - cols[i]).mean() > 0.05
+    # the .ora holds the same RGBA layers; read_ora undoes it
+    la, lf = sio.read_ora(tmp_path / "s.ora")
+    assert np.abs(la - a).max() <= 1 / 255 and np.abs(lf - rgba[..., :3]).max() == 0
+    # the TIFF pages are the float32 alphas, exactly
+    with Image.open(tmp_path / "s.tif") as im:
+        pages = np.stack([np.asarray(pg, dtype=np.float32) for pg in ImageSequence.Iterator(im)])
+    assert np.array_equal(pages, a.astype(np.float32))
+    with np.load(tmp_path / "s_layers.npz") as z:
+        assert np.array_equal(z["layers"], a.astype(np.float32))
+        assert np.array_equal(z["image"], img) and z["colors"].shape == (k, 40, 48, 3)
+    with Image.open(tmp_path / "s_preview.png") as im:
+        assert im.size == (6 * 48 + 5 * 4, 40)  # input | features | 3 layers | palette
+
+
+def test_export_npz_only_skips_colours(tmp_path, monkeypatch):
+    from sss_fast import _export
+
+    def fail(*args, **kwargs):
+        raise AssertionError("colours estimated for an npz-only export")
+
+    monkeypatch.setattr(_export, "estimate_colors", fail)
+    img, a, _ = synthetic_scene(3141, h=12, w=10)
+    _export.export(a, img, tmp_path, "n", ("npz", "tiff"))
+    assert sorted(os.listdir(tmp_path)) == ["n.json", "n.tif", "n_layers.npz"]
+
+
+def test_export_read_image_errors_are_input_errors(tmp_path):
+    from sss_fast import _export
+
+    (tmp_path / "bad.jpg").write_bytes(b"\xff\xd8\xff\xe0 not a jpeg")
+    with pytest.raises(_export.InputError, match="bad.jpg: cannot read image"):
+        _export.read_image(tmp_path / "bad.jpg")
+    with pytest.raises(_export.InputError, match="no such file"):
+        _export.read_image(tmp_path / "none.png")
+    with pytest.raises(_export.InputError, match="<image bytes>: cannot read image"):
+        _export.read_image(b"garbage")
+    a = np.random.default_rng(5).integers(0, 256, (5, 6, 3), dtype=np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(a).save(buf, format="PNG")
+    assert np.array_equal(_export.read_image(buf.getvalue(), name="x"), a)

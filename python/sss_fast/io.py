@@ -8,7 +8,10 @@
   layered format GIMP, Krita and MyPaint open;
 * :func:`save_tiff` — the alphas as a multi-page TIFF;
 * :func:`save_npz` — layers (and a :class:`~sss_fast.SegmentResult`'s
-  arrays) as a NumPy archive.
+  arrays) as a NumPy archive;
+* :func:`save_png` — a picture from :mod:`sss_fast.viz`.
+
+Layer colours for the RGBA writers come from :func:`sss_fast.layer_colors`.
 
 Every writer is atomic: it writes a temporary file in the destination's
 directory and moves it into place with ``os.replace``, so a crash or an
@@ -35,7 +38,7 @@ from typing import Iterator, List, Optional, Sequence
 import numpy as np
 
 __all__ = ["read_image", "save_layers_png", "save_ora", "read_ora", "save_tiff", "save_npz",
-           "DEFAULT_MAX_PIXELS"]
+           "save_png", "DEFAULT_MAX_PIXELS"]
 
 #: Largest image :func:`read_image` accepts, in pixels (a decompression-bomb
 #: guard checked from the header, before any pixel is decoded). 100 MP is
@@ -162,17 +165,22 @@ def _read_png16(data: bytes, path: str, max_pixels: int) -> Optional[np.ndarray]
     return np.ascontiguousarray(vals[:, :, :3])
 
 
-def read_image(path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+def read_image(path, *, max_pixels: int = DEFAULT_MAX_PIXELS, name: Optional[str] = None
+               ) -> np.ndarray:
     """Read an image file as an (H, W, 3) array for :func:`sss_fast.segment`.
 
     Parameters
     ----------
-    path : str or os.PathLike
-        Any format Pillow reads (PNG, JPEG, TIFF, WebP, …).
+    path : str, os.PathLike, or bytes
+        Any format Pillow reads (PNG, JPEG, TIFF, WebP, …), or the encoded
+        file's bytes.
     max_pixels : int, keyword-only
         Refuse images with more pixels than this (checked from the header,
         before decoding; default :data:`DEFAULT_MAX_PIXELS`). Pillow's own
         ``Image.MAX_IMAGE_PIXELS`` bomb error is also turned into ValueError.
+    name : str, optional, keyword-only
+        How error messages name the file (default: the path, or
+        ``"<image bytes>"``).
 
     Returns
     -------
@@ -191,12 +199,16 @@ def read_image(path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
         32-bit integer outside 0..65535). The message names the path.
     """
     Image = _pil()
-    spath = os.fspath(path)
     if isinstance(max_pixels, bool) or not isinstance(max_pixels, (int, np.integer)) \
             or max_pixels < 1:
         raise ValueError(f"max_pixels must be a positive int, got {max_pixels!r}")
-    with open(spath, "rb") as f:
-        data = f.read()
+    if isinstance(path, (bytes, bytearray, memoryview)):
+        data = bytes(path)
+        spath = name or "<image bytes>"
+    else:
+        with open(os.fspath(path), "rb") as f:
+            data = f.read()
+        spath = name or os.fspath(path)
     arr = _read_png16(data, spath, int(max_pixels))
     if arr is not None:
         return arr
@@ -230,7 +242,7 @@ def read_image(path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
         if isinstance(exc, (OSError, SyntaxError, EOFError, struct.error, zlib.error,
                             IndexError, KeyError, TypeError)) and \
                 not isinstance(exc, FileNotFoundError):
-            raise ValueError(f"{spath}: not a readable image file "
+            raise ValueError(f"{spath}: cannot read image "
                              f"({type(exc).__name__}: {exc})") from exc
         raise
 
@@ -316,6 +328,11 @@ def _layer_rgb(layers, colors, image):
     return np.broadcast_to(img, (k, h, w, 3))
 
 
+def _index(i: int, k: int) -> str:
+    """Layer number ``i`` of ``k``, zero-padded to at least two digits."""
+    return f"{i:0{max(2, len(str(k - 1)))}d}"
+
+
 def _to_u8(x) -> np.ndarray:
     return np.clip(np.rint(np.asarray(x) * 255.0), 0, 255).astype(np.uint8)
 
@@ -335,7 +352,8 @@ def _rgba(alpha, rgb) -> np.ndarray:
 
 def save_layers_png(directory, layers, colors=None, *, image=None,
                     prefix: str = "layer") -> List[str]:
-    """Write one RGBA PNG per layer: ``<directory>/<prefix>_<i>.png``.
+    """Write one RGBA PNG per layer: ``<directory>/<prefix><i>.png``, i zero-padded
+    to at least two digits (``layer00.png``, ``layer01.png``, …).
 
     Parameters
     ----------
@@ -349,7 +367,8 @@ def save_layers_png(directory, layers, colors=None, *, image=None,
     image : (H, W, 3) array, optional, keyword-only
         Used when ``colors`` is None.
     prefix : str, keyword-only
-        File name prefix (default ``"layer"``).
+        File name prefix (default ``"layer"``; e.g. ``"photo_layer"`` gives
+        ``photo_layer00.png``).
 
     Returns
     -------
@@ -360,10 +379,9 @@ def save_layers_png(directory, layers, colors=None, *, image=None,
     rgb = _layer_rgb(a, colors, image)
     directory = os.fspath(directory)
     os.makedirs(directory, exist_ok=True)
-    width = max(2, len(str(a.shape[0] - 1)))
     paths = []
     for i in range(a.shape[0]):
-        p = os.path.join(directory, f"{prefix}_{i:0{width}d}.png")
+        p = os.path.join(directory, f"{prefix}{_index(i, a.shape[0])}.png")
         data = _png_bytes(_rgba(a[i], rgb[i]))
         with _atomic_write(p) as f:
             f.write(data)
@@ -384,7 +402,7 @@ def save_ora(path, layers, colors=None, image=None, *, blend: str = "add",
 
     The file is a zip holding ``mimetype`` (first, uncompressed:
     ``image/openraster``), ``stack.xml``, ``data/layer<i>.png`` (RGBA, one
-    per layer), ``Thumbnail/thumbnail.png`` (at most 256 px) and
+    per layer, i zero-padded to two digits), ``Thumbnail/thumbnail.png`` (at most 256 px) and
     ``mergedimage.png`` (the composite ``Σ α_i F_i``).
 
     Parameters
@@ -440,7 +458,7 @@ def save_ora(path, layers, colors=None, image=None, *, blend: str = "add",
     stack = ET.SubElement(root, "stack")
     for i in reversed(range(k)):  # first child is the top of the stack
         ET.SubElement(stack, "layer", {
-            "name": names[i], "src": f"data/layer{i}.png", "x": "0", "y": "0",
+            "name": names[i], "src": f"data/layer{_index(i, k)}.png", "x": "0", "y": "0",
             "opacity": "1.0", "visibility": "visible", "composite-op": op,
         })
     stack_xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
@@ -452,7 +470,7 @@ def save_ora(path, layers, colors=None, image=None, *, blend: str = "add",
                        compress_type=zipfile.ZIP_STORED)
             z.writestr("stack.xml", stack_xml, compress_type=zipfile.ZIP_DEFLATED)
             for i in range(k):
-                z.writestr(f"data/layer{i}.png", _png_bytes(_rgba(stored[i], rgb[i])),
+                z.writestr(f"data/layer{_index(i, k)}.png", _png_bytes(_rgba(stored[i], rgb[i])),
                            compress_type=zipfile.ZIP_STORED)
             buf = _io.BytesIO()
             thumb.save(buf, format="PNG")
@@ -503,6 +521,20 @@ def read_ora(path):
     return a, np.stack(colors)
 
 
+def save_png(path, picture) -> str:
+    """Write an (H, W, 3) or (H, W, 4) uint8 picture (e.g. from :mod:`sss_fast.viz`)
+    as a PNG, atomically. Returns ``path``."""
+    a = np.asarray(picture)
+    if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] not in (3, 4):
+        raise ValueError(f"picture must be an (H, W, 3) or (H, W, 4) uint8 array, got "
+                         f"{a.dtype} {a.shape}")
+    data = _png_bytes(np.ascontiguousarray(a))
+    spath = os.fspath(path)
+    with _atomic_write(spath) as f:
+        f.write(data)
+    return spath
+
+
 def save_tiff(path, layers, *, dtype: str = "float32") -> str:
     """Write the alphas as a multi-page TIFF, one page per layer.
 
@@ -536,7 +568,7 @@ def save_tiff(path, layers, *, dtype: str = "float32") -> str:
     return spath
 
 
-def save_npz(path, result_or_layers, *, colors=None) -> str:
+def save_npz(path, result_or_layers, *, colors=None, image=None) -> str:
     """Save layers (or a SegmentResult's arrays) as a compressed ``.npz``.
 
     Parameters
@@ -548,6 +580,8 @@ def save_npz(path, result_or_layers, *, colors=None) -> str:
         intermediates that are set, and ``timings`` (a JSON string).
     colors : (K, H, W, 3) array, optional, keyword-only
         Layer colours, saved as ``colors``.
+    image : (H, W, 3) array, optional, keyword-only
+        The input image, saved as ``image``.
 
     Returns
     -------
@@ -574,6 +608,8 @@ def save_npz(path, result_or_layers, *, colors=None) -> str:
         arrays["layers"] = a
     if colors is not None:
         arrays["colors"] = np.asarray(colors)
+    if image is not None:
+        arrays["image"] = np.asarray(image)
     spath = os.fspath(path)
     with _atomic_write(spath) as f:
         np.savez_compressed(f, **arrays)
