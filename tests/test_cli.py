@@ -91,6 +91,17 @@ def test_segment_writes_every_format(inputs, tmp_path):
         assert f"data/layer{k - 1:02d}.png" in z.namelist()
     manifest = json.loads((out / "face.json").read_text())
     assert manifest["method"] == "sss" and "total" in manifest["timings"]
+    # the PNGs carry the estimated layer colours: they composite back to the input
+    assert manifest["colors"]["converged"]
+    rgba = []
+    for i in range(k):
+        with Image.open(out / f"face_layer{i:02d}.png") as im:
+            rgba.append(np.asarray(im, dtype=np.float64) / 255.0)
+    rgba = np.stack(rgba)
+    with Image.open(inputs / "face.png") as im:
+        img = np.asarray(im, dtype=np.float64) / 255.0
+    recon = np.einsum("khw,khwc->hwc", rgba[..., 3], rgba[..., :3])
+    assert np.abs(recon - img).mean() <= 0.01
     assert "face: " not in r.stdout  # summary goes to stderr
 
 

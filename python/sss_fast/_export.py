@@ -1,19 +1,19 @@
 """Reading inputs and writing results for the command line and batch runs.
 
-A thin seam, kept separate so that it can be re-pointed at
-:mod:`sss_fast.io` / :mod:`sss_fast.viz` / :mod:`sss_fast.colors` once those
-exist in the same tree: every writer here is a small self-contained Pillow /
-NumPy implementation, and every file is written atomically (a temporary file
-in the target folder, then ``os.replace``), so an interrupted run never leaves
-a half-written output behind.
+The file-naming and bookkeeping layer over the public writers in
+:mod:`sss_fast.io`, the pictures in :mod:`sss_fast.viz` and the layer colours
+of :func:`sss_fast.layer_colors`; it adds the error type the command line
+turns into exit code 3 and a manifest written last. Every file is written
+atomically (a temporary file in the target folder, then ``os.replace``), so
+an interrupted run never leaves a half-written output behind.
 
 Output names, for an input stem ``S`` in folder ``OUT``::
 
-    OUT/S_layer00.png ...   one RGBA PNG per layer (alpha = layer)   png
-    OUT/S.ora               OpenRaster stack of the same layers      ora
-    OUT/S.tif               multi-page RGBA TIFF, one page per layer tiff
-    OUT/S_layers.npz        float32 (K, H, W) layers + the image     npz
-    OUT/S_preview.png       contact sheet                            --preview
+    OUT/S_layer00.png ...   one RGBA PNG per layer: estimated colours, alpha = layer  png
+    OUT/S.ora               OpenRaster stack of the same RGBA layers              ora
+    OUT/S.tif               multi-page float32 TIFF of the alphas                 tiff
+    OUT/S_layers.npz        float32 (K, H, W) layers, the image (+ colours)       npz
+    OUT/S_preview.png       contact sheet                                         --preview
     OUT/S.json              manifest, written last (marks "done")
 """
 
@@ -21,22 +21,23 @@ from __future__ import annotations
 
 import io as _pyio
 import json
-import os
-import tempfile
-import warnings
-import zipfile
+import time
 from pathlib import Path
-from typing import Callable, Iterable, List, Sequence
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-__all__ = ["InputError", "FORMATS", "IMAGE_SUFFIXES", "MAX_PIXELS", "read_image", "read_features",
-           "export", "manifest_path", "atomic_write", "write_json"]
+from . import io as _io
+
+__all__ = ["InputError", "FORMATS", "IMAGE_SUFFIXES", "read_image", "read_features",
+           "export", "manifest_path", "write_json", "needs_colors", "estimate_colors"]
 
 #: Output formats the exporter knows.
 FORMATS = ("png", "ora", "tiff", "npz")
 #: Input image suffixes (lower case) the batch mode picks up.
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
+#: Largest panel height of the preview contact sheet (pixels).
+PREVIEW_HEIGHT = 256
 
 
 class InputError(Exception):
@@ -45,80 +46,25 @@ class InputError(Exception):
 
 # --------------------------------------------------------------------------- reading
 
-def _pil():
-    try:
-        from PIL import Image
-    except ImportError as exc:  # pragma: no cover - pillow is a test dependency
-        raise ImportError('reading and writing image files needs Pillow: '
-                          'pip install "sss-fast[io]"') from exc
-    return Image
-
-
-def _describe(source) -> str:
-    return str(source) if not isinstance(source, (bytes, bytearray)) else "<image bytes>"
-
-
-#: Largest image (pixels) :func:`read_image` decodes: a decompression-bomb guard
-#: (a small file can declare a huge size). 50 MP is above common camera sizes
-#: and far above what ``segment`` fits in memory on ordinary machines.
-MAX_PIXELS = 50_000_000
-
-
-def read_image(source, name: str = "", max_pixels: int = MAX_PIXELS) -> np.ndarray:
+def read_image(source, name: str = "") -> np.ndarray:
     """Decode an image file (path or bytes) to (H, W, 3) uint8 or uint16
-    (float64 in [0, 1] for 32-bit float images).
+    (:func:`sss_fast.io.read_image`).
 
-    The declared size is checked against ``max_pixels`` before any pixel is
-    decoded. Palette, grey, grey+alpha, RGBA, CMYK, YCbCr, LAB and 16/32-bit
-    integer modes are converted to RGB (alpha dropped); a multi-frame file
-    gives its first frame.
-
-    Raises :class:`InputError` with a one-line message when it cannot be read
-    (missing, not an image, truncated, too large, values out of range).
+    Raises :class:`InputError` with a one-line message when it cannot be read.
     """
-    Image = _pil()
-    label = name or _describe(source)
+    is_bytes = isinstance(source, (bytes, bytearray, memoryview))
+    label = name or ("<image bytes>" if is_bytes else str(source))
     try:
-        fp = _pyio.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
-        with warnings.catch_warnings():
-            # Our own size limit below replaces Pillow's bomb warning.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            im_cm = Image.open(fp)
-        with im_cm as im:
-            w, h = im.size
-            if w * h > max_pixels:
-                raise InputError(f"{label}: declares {w}×{h} = {w * h} pixels, above the limit "
-                                 f"of {max_pixels} (decompression-bomb guard); downscale it first")
-            if w < 1 or h < 1:
-                raise InputError(f"{label}: declares an empty image ({w}×{h})")
-            im.load()
-            if im.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
-                a = np.asarray(im, dtype=np.uint16 if im.mode != "I" else np.int64)
-                if a.dtype != np.uint16:
-                    a = np.clip(a, 0, 65535).astype(np.uint16)
-                return np.ascontiguousarray(np.repeat(a[:, :, None], 3, axis=2))
-            if im.mode == "F":
-                a = np.asarray(im, dtype=np.float64)
-                if not np.isfinite(a).all() or a.min() < 0.0 or a.max() > 1.0:
-                    raise InputError(f"{label}: 32-bit float image with values outside [0, 1] "
-                                     f"(or NaN/inf); save it as 8- or 16-bit, or scale it to "
-                                     f"[0, 1]")
-                return np.ascontiguousarray(np.repeat(a[:, :, None], 3, axis=2))
-            return np.ascontiguousarray(np.asarray(im.convert("RGB"), dtype=np.uint8))
-    except InputError:
-        raise
+        return _io.read_image(source, name=label)
     except FileNotFoundError:
         raise InputError(f"{label}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{label}: is a directory, not an image") from None
     except PermissionError:
         raise InputError(f"{label}: permission denied") from None
-    except Image.DecompressionBombError as exc:
-        raise InputError(f"{label}: declared size too large ({_one_line(exc)}); the limit is "
-                         f"{max_pixels} pixels") from None
-    except MemoryError:
-        raise InputError(f"{label}: not enough memory to decode it; downscale it first") from None
-    except Exception as exc:  # PIL raises UnidentifiedImageError, OSError, SyntaxError, ...
+    except ValueError as exc:
+        raise InputError(_one_line(exc)) from None
+    except OSError as exc:
         raise InputError(f"{label}: cannot read image ({_one_line(exc)})") from None
 
 
@@ -155,7 +101,7 @@ def read_features(source, shape, name: str = "") -> np.ndarray:
                     raise InputError(f"{label}: .npz holds {len(keys)} arrays ({', '.join(keys)}); "
                                      "name the feature array 'features'")
         else:
-            a = read_image(fp, name=label)
+            a = read_image(data if isinstance(source, tuple) else source, name=label)
     except InputError:
         raise
     except Exception as exc:
@@ -183,30 +129,14 @@ def _one_line(exc: BaseException) -> str:
 
 # --------------------------------------------------------------------------- writing
 
-def atomic_write(path, write: Callable[[object], None]) -> Path:
-    """Write ``path`` through ``write(binary_file)`` into a temporary file in the
-    same folder, then rename it into place (never a half-written file)."""
+def write_json(path, obj) -> Path:
+    """Write ``obj`` as indented JSON, atomically."""
+    data = json.dumps(obj, indent=2, sort_keys=True, default=_json_default).encode() + b"\n"
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w+b") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with _io._atomic_write(path) as f:
+        f.write(data)
     return path
-
-
-def write_json(path, obj) -> Path:
-    data = json.dumps(obj, indent=2, sort_keys=True, default=_json_default).encode() + b"\n"
-    return atomic_write(path, lambda f: f.write(data))
 
 
 def _json_default(o):
@@ -217,117 +147,40 @@ def _json_default(o):
     return str(o)
 
 
-def _to_u8(a: np.ndarray) -> np.ndarray:
-    a = np.asarray(a, dtype=np.float64)
-    if a.dtype.kind == "f" and a.size and a.max() > 1.0 + 1e-9:
-        a = a / 255.0
-    return np.clip(np.rint(a * 255.0), 0, 255).astype(np.uint8)
+def needs_colors(formats: Sequence[str], preview: bool) -> bool:
+    """Whether writing ``formats`` (and the preview) uses the layer colours."""
+    return preview or any(f in ("png", "ora") for f in formats)
 
 
-def _image_u8(image: np.ndarray) -> np.ndarray:
-    image = np.asarray(image)
-    if image.dtype == np.uint8:
-        return image
-    if image.dtype == np.uint16:
-        return (image.astype(np.uint32) * 255 // 65535).astype(np.uint8)
-    return _to_u8(image)
+def estimate_colors(image, layers) -> Tuple[np.ndarray, dict]:
+    """Layer colours (:func:`sss_fast.layer_colors`) as float32 (K, H, W, 3),
+    and JSON-friendly solver facts for the manifest."""
+    from .colors import layer_colors
+
+    t0 = time.perf_counter()
+    colors, info = layer_colors(image, layers, return_info=True)
+    facts = {"iterations": info["iterations"], "converged": info["converged"],
+             "reconstruction_error": round(info["reconstruction_error"], 6),
+             "seconds": round(time.perf_counter() - t0, 4)}
+    return colors.astype(np.float32), facts
 
 
-def _rgba(colors_u8: np.ndarray, alpha: np.ndarray) -> np.ndarray:
-    return np.dstack([colors_u8, _to_u8(np.clip(alpha, 0.0, 1.0))])
+def _preview(image, features, layers, colors) -> np.ndarray:
+    """The contact sheet (:func:`sss_fast.viz.contact_sheet`), scaled so that its
+    panels are at most :data:`PREVIEW_HEIGHT` pixels high."""
+    from . import viz
 
+    h, w = layers.shape[1:]
+    scale = min(1.0, PREVIEW_HEIGHT / h)
+    sheet = viz.contact_sheet(image, features, layers, colors=colors,
+                              gap=max(1, round(4 / scale)))
+    if scale < 1.0:
+        from PIL import Image
 
-def _png_bytes(arr: np.ndarray) -> bytes:
-    buf = _pyio.BytesIO()
-    _pil().fromarray(arr).save(buf, format="PNG")
-    return buf.getvalue()
-
-
-def _palette(k: int) -> np.ndarray:
-    """k well separated colours (golden-angle hues), uint8 (k, 3)."""
-    import colorsys
-
-    return np.array([[int(round(255 * c)) for c in colorsys.hsv_to_rgb((i * 0.618034) % 1.0,
-                                                                         0.75, 0.95)]
-                     for i in range(k)], dtype=np.uint8).reshape(k, 3)
-
-
-def _save_pngs(layers, rgb, out_dir, stem) -> List[Path]:
-    return [atomic_write(out_dir / f"{stem}_layer{i:02d}.png",
-                         lambda f, i=i: f.write(_png_bytes(_rgba(rgb, layers[i]))))
-            for i in range(layers.shape[0])]
-
-
-def _save_ora(layers, rgb, out_dir, stem) -> Path:
-    h, w = rgb.shape[:2]
-    stack = ['<?xml version="1.0" encoding="UTF-8"?>',
-             f'<image version="0.0.3" w="{w}" h="{h}"><stack>']
-    for i in range(layers.shape[0]):  # first child is the top of the stack
-        stack.append(f'<layer name="layer {i:02d}" src="data/layer{i:02d}.png" x="0" y="0" '
-                     'opacity="1.0" visibility="visible" composite-op="svg:src-over"/>')
-    stack.append("</stack></image>")
-
-    def write(f):
-        with zipfile.ZipFile(f, "w") as z:
-            z.writestr(zipfile.ZipInfo("mimetype"), "image/openraster",
-                       compress_type=zipfile.ZIP_STORED)
-            z.writestr("stack.xml", "\n".join(stack), compress_type=zipfile.ZIP_DEFLATED)
-            for i in range(layers.shape[0]):
-                z.writestr(f"data/layer{i:02d}.png", _png_bytes(_rgba(rgb, layers[i])))
-            z.writestr("mergedimage.png", _png_bytes(rgb))
-            thumb = _pil().fromarray(rgb)
-            thumb.thumbnail((256, 256))
-            z.writestr("Thumbnails/thumbnail.png", _png_bytes(np.asarray(thumb)))
-
-    return atomic_write(out_dir / f"{stem}.ora", write)
-
-
-def _save_tiff(layers, rgb, out_dir, stem) -> Path:
-    Image = _pil()
-    pages = [Image.fromarray(_rgba(rgb, layers[i])) for i in range(layers.shape[0])]
-
-    def write(f):
-        pages[0].save(f, format="TIFF", save_all=True, append_images=pages[1:],
-                      compression="tiff_deflate")
-
-    return atomic_write(out_dir / f"{stem}.tif", write)
-
-
-def _save_npz(layers, image, out_dir, stem) -> Path:
-    def write(f):
-        np.savez_compressed(f, layers=np.asarray(layers, dtype=np.float32),
-                            image=np.asarray(image))
-
-    return atomic_write(out_dir / f"{stem}_layers.npz", write)
-
-
-def _save_preview(layers, rgb, out_dir, stem, tile: int = 256) -> Path:
-    """Contact sheet: the image, a palette composite, then each layer tinted."""
-    Image = _pil()
-    k, h, w = layers.shape
-    pal = _palette(k).astype(np.float64)
-    a = np.clip(layers, 0.0, 1.0).astype(np.float64)
-    composite = np.clip(np.einsum("khw,kc->hwc", a, pal), 0, 255).astype(np.uint8)
-    tiles = [rgb, composite]
-    img_f = rgb.astype(np.float64)
-    for i in range(k):
-        # layer i: its pixels in their own colours, the rest faded to its palette tint
-        t = a[i][:, :, None] * img_f + (1 - a[i][:, :, None]) * (0.15 * pal[i] + 20.0)
-        tiles.append(np.clip(t, 0, 255).astype(np.uint8))
-    scale = min(1.0, tile / max(h, w))
-    th, tw = max(1, round(h * scale)), max(1, round(w * scale))
-    cols = min(len(tiles), 4)
-    rows = -(-len(tiles) // cols)
-    gap = 4
-    sheet = Image.new("RGB", (cols * tw + (cols - 1) * gap, rows * th + (rows - 1) * gap),
-                      (255, 255, 255))
-    for j, t in enumerate(tiles):
-        im = Image.fromarray(t)
-        if (th, tw) != (h, w):
-            im = im.resize((tw, th), Image.LANCZOS)
-        sheet.paste(im, ((j % cols) * (tw + gap), (j // cols) * (th + gap)))
-    return atomic_write(out_dir / f"{stem}_preview.png",
-                        lambda f: f.write(_png_bytes(np.asarray(sheet))))
+        sh, sw = sheet.shape[:2]
+        sheet = np.asarray(Image.fromarray(sheet).resize(
+            (max(1, round(sw * scale)), max(1, round(sh * scale))), Image.LANCZOS))
+    return sheet
 
 
 def manifest_path(out_dir, stem) -> Path:
@@ -348,33 +201,40 @@ def parse_formats(text: str) -> List[str]:
 
 def export(layers: np.ndarray, image: np.ndarray, out_dir, stem: str,
            formats: Sequence[str] = ("png",), preview: bool = False,
-           manifest: dict = None) -> List[Path]:
+           manifest: Optional[dict] = None, *, colors: Optional[np.ndarray] = None,
+           features: Optional[np.ndarray] = None) -> List[Path]:
     """Write ``layers`` (K, H, W) of ``image`` in ``formats`` (see module doc).
 
-    The manifest ``S.json`` (the given dict plus the list of files) is
-    written last, so its presence marks a complete result.
+    ``colors`` (K, H, W, 3) are the layer colours; when PNG, ORA or the
+    preview need them and none are given they are estimated here
+    (:func:`estimate_colors`). ``features`` appear in the preview. The
+    manifest ``S.json`` (the given dict plus the list of files) is written
+    last, so its presence marks a complete result.
     """
     out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     layers = np.asarray(layers)
-    rgb = _image_u8(image)
-    if rgb.ndim == 2:
-        rgb = np.repeat(rgb[:, :, None], 3, axis=2)
-    rgb = np.ascontiguousarray(rgb[:, :, :3])
+    doc = dict(manifest or {})
+    if colors is None and needs_colors(formats, preview):
+        colors, doc["colors"] = estimate_colors(image, layers)
     written: List[Path] = []
     for fmt in formats:
         if fmt == "png":
-            written += _save_pngs(layers, rgb, out_dir, stem)
+            written += [Path(p) for p in _io.save_layers_png(out_dir, layers, colors,
+                                                             prefix=f"{stem}_layer")]
         elif fmt == "ora":
-            written.append(_save_ora(layers, rgb, out_dir, stem))
+            written.append(Path(_io.save_ora(out_dir / f"{stem}.ora", layers, colors)))
         elif fmt == "tiff":
-            written.append(_save_tiff(layers, rgb, out_dir, stem))
+            written.append(Path(_io.save_tiff(out_dir / f"{stem}.tif", layers)))
         elif fmt == "npz":
-            written.append(_save_npz(layers, image, out_dir, stem))
+            written.append(Path(_io.save_npz(out_dir / f"{stem}_layers.npz",
+                                             np.asarray(layers, dtype=np.float32),
+                                             colors=colors, image=image)))
         else:
             raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     if preview:
-        written.append(_save_preview(layers, rgb, out_dir, stem))
-    doc = dict(manifest or {})
+        written.append(Path(_io.save_png(out_dir / f"{stem}_preview.png",
+                                         _preview(image, features, layers, colors))))
     doc["files"] = [p.name for p in written]
     doc["n_layers"] = int(layers.shape[0])
     written.append(write_json(manifest_path(out_dir, stem), doc))

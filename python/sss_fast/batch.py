@@ -117,8 +117,14 @@ def _task(name: str, image_src, feat_src, opts: JobOptions) -> dict:
             if feat_src is not None:
                 feats = _export.read_features(feat_src, image.shape, name=f"features of {name}")
             res = compute(image, feats, opts)
-        return {"status": "ok", "layers": res.layers, "image": image,
-                "info": summarize_info(res),
+            colors = color_info = None
+            if _export.needs_colors(opts.formats, opts.preview):  # in the worker, not the parent
+                colors, color_info = _export.estimate_colors(image, res.layers)
+        info = summarize_info(res)
+        if color_info is not None:
+            info["colors"] = color_info
+        return {"status": "ok", "layers": res.layers, "image": image, "colors": colors,
+                "features": res.features if opts.preview else None, "info": info,
                 "warnings": sorted({str(w.message).splitlines()[0] for w in caught}),
                 "seconds": time.perf_counter() - t0}
     except _export.InputError as exc:
@@ -157,7 +163,9 @@ class _Runner:
                             "seed": self.opts.seed, **outcome["info"],
                             "warnings": outcome.get("warnings", [])}
                 files = _export.export(outcome["layers"], outcome["image"], self.out_dir, stem,
-                                       self.opts.formats, self.opts.preview, manifest)
+                                       self.opts.formats, self.opts.preview, manifest,
+                                       colors=outcome.get("colors"),
+                                       features=outcome.get("features"))
                 rec["files"] = [p.name for p in files]
                 rec["n_layers"] = int(outcome["layers"].shape[0])
             except Exception as exc:

@@ -154,9 +154,10 @@ def _add_common(p: argparse.ArgumentParser, *, default_format: str = "png") -> N
                    help="native threads (default: all cores; batch workers: cores / workers)")
     o = p.add_argument_group("output")
     o.add_argument("--format", dest="formats", type=_formats, default=_formats(default_format),
-                   metavar="LIST", help="comma separated subset of png,ora,tiff,npz "
-                   f"(default {default_format})")
-    o.add_argument("--preview", action="store_true", help="also write a contact sheet PNG")
+                   metavar="LIST", help="comma separated subset of png (one RGBA PNG per "
+                   "layer, estimated layer colours), ora (OpenRaster, for GIMP/Krita), tiff "
+                   f"(float32 alphas), npz (raw layers) (default {default_format})")
+    o.add_argument("--preview", action="store_true", help="also write a contact sheet PNG (input | features | layers | palette)")
     o.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary line")
     # Advanced knobs (hidden): smaller problems for quick runs and tests.
     s = argparse.SUPPRESS
@@ -284,6 +285,7 @@ def _check_input(image, feats, method):
 def _run_one(args, image, feats, out_dir: Path, stem: str, name: str) -> int:
     from . import _export
     from .batch import compute, summarize_info
+    from .pipeline import STAGES
 
     opts = _job_options(args, feats is not None)
     if feats is None and args.method == "sss":
@@ -294,14 +296,20 @@ def _run_one(args, image, feats, out_dir: Path, stem: str, name: str) -> int:
         warnings.simplefilter("always")
         with Progress(enabled=None if show else False, label=f"{name} ") as prog:
             res = compute(image, feats, opts, progress=prog)
+            colors = color_info = None
+            if _export.needs_colors(opts.formats, opts.preview):
+                prog("layer colours", len(STAGES), len(STAGES) + 1)
+                colors, color_info = _export.estimate_colors(image, res.layers)
     msgs = sorted({str(w.message).splitlines()[0] for w in caught})
     if show:
         for m in msgs:
             print(f"{PROG}: warning: {m}", file=sys.stderr)
     manifest = {"input": name, "method": opts.method, "seed": opts.seed,
                 **summarize_info(res), "warnings": msgs}
+    if color_info is not None:
+        manifest["colors"] = color_info
     files = _export.export(res.layers, image, out_dir, stem, opts.formats, opts.preview,
-                           manifest)
+                           manifest, colors=colors, features=res.features)
     if show:
         print(f"{name}: {res.layers.shape[0]} layers in {res.timings['total']:.1f} s; "
               f"wrote {len(files)} files to {out_dir}", file=sys.stderr)
