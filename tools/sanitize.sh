@@ -9,7 +9,8 @@
 # The sanitized _core is copied into a temporary copy of the package, so the
 # in-place Release module in python/sss_fast/ is left alone. Python itself is
 # not instrumented, so libasan (and libstdc++) is preloaded; leak detection is
-# off (CPython's arenas and interned objects look like leaks). Any ASan or UBSan report
+# off (CPython's arenas and interned objects look like leaks); huge allocation
+# requests return NULL (MemoryError) as they would without ASan. Any ASan or UBSan report
 # aborts the run with a non-zero exit status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,16 +54,17 @@ if [ $# -eq 0 ]; then
   # pipeline, baseline, reliability and property tests (which drive the
   # public entry points end to end). Ctrl-C tests are timing based.
   set -- tests/test_superpixels.py tests/test_affinity.py tests/test_laplacian.py \
-         tests/test_features.py tests/test_spectral.py tests/test_constrained.py \
+         tests/test_features.py tests/test_spectral.py tests/test_constrained.py tests/test_colors.py \
          tests/test_grouping.py tests/test_relaxed.py tests/test_pipeline.py \
          tests/test_baselines.py tests/test_reliability.py tests/test_properties.py \
-         tests/test_threads.py -m "not slow and not torch" \
+         tests/test_threads.py tests/test_io.py tests/test_files.py \
+         -m "not slow and not torch" \
          -k "not interrupt and not torch and not default_ and not sss_ and not tf_helpers"
 fi
 
 echo "sanitize.sh: $so with $sanitizers; pytest $*"
 # -p no:cacheprovider: never write .pytest_cache from the sanitized run.
-ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=0} \
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=0:allocator_may_return_null=1} \
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1} \
 SSS_SANITIZED=1 \
 PYTHONPATH="$tmp${PYTHONPATH:+:$PYTHONPATH}" \

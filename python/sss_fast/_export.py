@@ -86,10 +86,8 @@ def read_features(source, shape, name: str = "") -> np.ndarray:
             raise InputError(f"{label}: no such file")
     try:
         if suffix == ".npy":
-            # A file on disk is mapped, so its declared shape is checked below
-            # before its data is read (a bad header costs nothing).
-            a = np.load(fp, allow_pickle=False,
-                        mmap_mode=None if isinstance(source, tuple) else "r")
+            _check_npy_header(fp, shape, label)
+            a = np.load(fp, allow_pickle=False)
         elif suffix == ".npz":
             with np.load(fp, allow_pickle=False) as z:
                 keys = list(z.keys())
@@ -114,12 +112,41 @@ def read_features(source, shape, name: str = "") -> np.ndarray:
     if tuple(a.shape[:2]) != tuple(shape[:2]):
         raise InputError(f"{label}: features are {a.shape[0]}×{a.shape[1]} but the image is "
                          f"{shape[0]}×{shape[1]}; they must have the image's size")
-    if isinstance(a, np.memmap):
-        try:
-            a = np.array(a)
-        except Exception as exc:
-            raise InputError(f"{label}: cannot read features ({_one_line(exc)})") from None
     return a
+
+
+def _check_npy_header(fp, shape, label: str) -> None:
+    """Refuses a .npy whose header declares another image size, or more data
+    than the file holds, before NumPy allocates the array (a header can
+    declare terabytes). Leaves ``fp`` (path or binary file) for np.load."""
+    from numpy.lib import format as npf
+
+    f = open(fp, "rb") if not hasattr(fp, "read") else fp
+    try:
+        start = f.tell()
+        version = npf.read_magic(f)
+        if version == (1, 0):
+            hshape, _, dtype = npf.read_array_header_1_0(f)
+        elif version == (2, 0):
+            hshape, _, dtype = npf.read_array_header_2_0(f)
+        else:
+            return  # a newer format: np.load checks it
+        data_at = f.tell()
+        f.seek(0, 2)
+        have = f.tell() - data_at
+        f.seek(start)
+    finally:
+        if f is not fp:
+            f.close()
+    if len(hshape) not in (2, 3):
+        raise InputError(f"{label}: features must be an (H, W, D) array, got shape {hshape}")
+    if tuple(hshape[:2]) != tuple(shape[:2]):
+        raise InputError(f"{label}: features are {hshape[0]}×{hshape[1]} but the image is "
+                         f"{shape[0]}×{shape[1]}; they must have the image's size")
+    need = int(np.prod(hshape, dtype=np.float64)) * dtype.itemsize
+    if not dtype.hasobject and need > have:
+        raise InputError(f"{label}: truncated .npy (its header declares {need} bytes of data, "
+                         f"the file holds {have})")
 
 
 def _one_line(exc: BaseException) -> str:
