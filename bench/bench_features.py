@@ -86,17 +86,20 @@ def main():
     ap.add_argument("--variants", action="store_true")
     args = ap.parse_args()
 
-    import torch
-
-    from reference.features_ref import guided_filter_ref
+    # sss_fast first: it sets OMP_WAIT_POLICY=PASSIVE (unless set) before any
+    # OpenMP runtime starts; torch's libgomp reads it when torch is imported.
     from sss_fast import features
     from sss_fast._native import core
     from sss_fast.features import _default
 
+    import torch
+
+    from reference.features_ref import guided_filter_ref
+
     torch.set_num_threads(args.threads)
     core.set_num_threads(args.threads)
     print(f"threads: torch {torch.get_num_threads()}, native {core.get_num_threads()}; "
-          f"torch {torch.__version__}")
+          f"torch {torch.__version__}; OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}")
     img, ref = load_image(args.size)
 
     t_load, _ = best(lambda: _default.get_model(), 1)
