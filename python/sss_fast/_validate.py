@@ -133,3 +133,40 @@ def peek_feature_channels(features) -> int:
         if features.ndim == 3:
             return max(1, int(features.shape[2]))
     return 3
+
+
+#: How far outside [0, 1] layers may stray (rounding of solver output) before
+#: ``as_layers(..., strict_range=True)`` refuses them.
+LAYER_SLACK = 1e-3
+
+
+def as_layers(layers, name: str = "layers", shape=None, strict_range: bool = False) -> np.ndarray:
+    """Soft layers as a (K, H, W) float64 array clipped to [0, 1].
+
+    Accepts a ``SegmentResult`` (its ``layers``) or an (H, W) single layer.
+    ``shape``, when given, is the (H, W) the layers must have. With
+    ``strict_range`` values more than ``LAYER_SLACK`` outside [0, 1] are an
+    error (inputs of a solve); otherwise they are clipped (exports, pictures).
+    """
+    if hasattr(layers, "layers") and not isinstance(layers, np.ndarray):
+        layers = layers.layers  # a SegmentResult
+    a = np.asarray(layers)
+    if a.dtype.kind != "f":
+        raise TypeError(f"{name} must be a float array (K, H, W) in [0, 1], got dtype {a.dtype}")
+    if a.ndim == 2:
+        a = a[None]
+    if a.ndim != 3 or a.shape[0] < 1:
+        raise ValueError(f"{name} must have shape (K, H, W) with K >= 1, got {a.shape}")
+    if shape is not None and tuple(a.shape[1:]) != tuple(shape):
+        raise ValueError(f"{name} are {a.shape[1]}×{a.shape[2]} but the image is "
+                         f"{shape[0]}×{shape[1]}; pass the layers of this image")
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name} contains NaN or inf; replace them (np.nan_to_num) first")
+    lo, hi = float(a.min()), float(a.max())
+    if strict_range and (lo < -LAYER_SLACK or hi > 1.0 + LAYER_SLACK):
+        raise ValueError(f"{name} has values in [{lo:.4g}, {hi:.4g}]; layers must lie in [0, 1] "
+                         "(use SegmentResult.layers, or sss_fast.relaxed.clean_layers on raw layers)")
+    if lo < 0.0 or hi > 1.0:
+        a = np.clip(a, 0.0, 1.0)
+    return a

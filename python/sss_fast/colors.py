@@ -29,7 +29,7 @@ import warnings
 import numpy as np
 
 from ._native import core
-from ._validate import as_image
+from ._validate import as_image, as_layers
 from .spectral import ConvergenceWarning
 
 __all__ = ["layer_colors", "DEFAULT_EPSILON", "DEFAULT_PRIOR"]
@@ -48,41 +48,6 @@ DEFAULT_EPSILON = 1e-2
 DEFAULT_PRIOR = 1e-3
 
 _STATUS = {0: "converged", 1: "stopped at max_iterations", 2: "broke down (system not SPD?)"}
-
-# Layers may leave [0, 1] by this much (float32 rounding, raw relaxed output)
-# and are then clipped; farther out is refused.
-_LAYER_SLACK = 1e-3
-
-
-def _as_layers(layers, shape) -> np.ndarray:
-    if hasattr(layers, "layers") and not isinstance(layers, np.ndarray):
-        layers = layers.layers  # a SegmentResult
-    if not isinstance(layers, np.ndarray):
-        layers = np.asarray(layers)
-    if layers.dtype.kind != "f":
-        raise TypeError(f"layers must be a float array (K, H, W), got dtype {layers.dtype}")
-    if layers.ndim == 2:
-        layers = layers[None]
-    if layers.ndim != 3 or layers.shape[0] < 1:
-        raise ValueError(f"layers must have shape (K, H, W) with K >= 1, got {layers.shape}")
-    if tuple(layers.shape[1:]) != tuple(shape):
-        raise ValueError(
-            f"layers are {layers.shape[1]}×{layers.shape[2]} but the image is "
-            f"{shape[0]}×{shape[1]}; pass the layers of this image"
-        )
-    a = np.ascontiguousarray(layers, dtype=np.float64)
-    if not np.isfinite(a).all():
-        raise ValueError("layers contains NaN or inf; replace them (np.nan_to_num) first")
-    lo, hi = float(a.min()), float(a.max())
-    if lo < -_LAYER_SLACK or hi > 1.0 + _LAYER_SLACK:
-        raise ValueError(
-            f"layers has values in [{lo:.4g}, {hi:.4g}]; layers must lie in [0, 1] "
-            f"(use SegmentResult.layers, or sss_fast.relaxed.clean_layers on raw layers)"
-        )
-    if lo < 0.0 or hi > 1.0:
-        a = np.clip(a, 0.0, 1.0)
-    return a
-
 
 def _positive(name, v, allow_zero=False):
     if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
@@ -148,7 +113,7 @@ def layer_colors(image, layers, *, epsilon: float = DEFAULT_EPSILON,
     """
     img = as_image(image, "image", min_size=1)
     h, w = img.shape[:2]
-    a = _as_layers(layers, (h, w))
+    a = as_layers(layers, "layers", (h, w), strict_range=True)
     epsilon = _positive("epsilon", epsilon)
     prior = _positive("prior", prior, allow_zero=True)
     tolerance = _positive("tolerance", tolerance)

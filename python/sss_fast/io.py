@@ -37,6 +37,8 @@ from typing import Iterator, List, Optional, Sequence
 
 import numpy as np
 
+from ._validate import as_layers
+
 __all__ = ["read_image", "save_layers_png", "save_ora", "read_ora", "save_tiff", "save_npz",
            "save_png", "DEFAULT_MAX_PIXELS"]
 
@@ -282,21 +284,6 @@ def _to_rgb_array(im, path: str) -> np.ndarray:
 
 # ---- argument checks -----------------------------------------------------------------
 
-def _layers(layers, name="layers") -> np.ndarray:
-    if hasattr(layers, "layers") and not isinstance(layers, np.ndarray):
-        layers = layers.layers
-    a = np.asarray(layers)
-    if a.dtype.kind != "f":
-        raise TypeError(f"{name} must be a float array (K, H, W) in [0, 1], got dtype {a.dtype}")
-    if a.ndim == 2:
-        a = a[None]
-    if a.ndim != 3 or a.shape[0] < 1:
-        raise ValueError(f"{name} must have shape (K, H, W), got {a.shape}")
-    if not np.isfinite(a).all():
-        raise ValueError(f"{name} contains NaN or inf")
-    return np.clip(a.astype(np.float64), 0.0, 1.0)
-
-
 def _unit_rgb(x, name, shape) -> np.ndarray:
     """(…, H, W, 3) colours → float64 in [0, 1] (uint8 / uint16 scaled)."""
     a = np.asarray(x)
@@ -379,7 +366,7 @@ def save_layers_png(directory, layers, colors=None, *, image=None,
     list of str
         The paths written, in layer order. Alpha is ``round(255 α)``.
     """
-    a = _layers(layers)
+    a = as_layers(layers)
     rgb = _layer_rgb(a, colors, image)
     directory = os.fspath(directory)
     os.makedirs(directory, exist_ok=True)
@@ -436,7 +423,7 @@ def save_ora(path, layers, colors=None, image=None, *, blend: str = "add",
     str
         ``path``.
     """
-    a = _layers(layers)
+    a = as_layers(layers)
     k, h, w = a.shape
     rgb = _layer_rgb(a, colors, image)
     if blend not in ("add", "over"):
@@ -556,7 +543,7 @@ def save_tiff(path, layers, *, dtype: str = "float32") -> str:
         ``path``. Read back with ``PIL.Image.open`` and ``ImageSequence``.
     """
     Image = _pil()
-    a = _layers(layers)
+    a = as_layers(layers)
     if dtype == "float32":
         pages = [Image.fromarray(x.astype(np.float32), mode=None) for x in a]
     elif dtype == "uint16":

@@ -12,6 +12,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from ._validate import as_layers
+
 __all__ = ["palette", "contact_sheet", "composite", "layer_palette"]
 
 # Distinct, colour-blind-friendly first colours (Okabe–Ito), then golden-ratio hues.
@@ -31,19 +33,6 @@ def layer_palette(k: int) -> np.ndarray:
         h = (h + 0.618033988749895) % 1.0
         cols.append(colorsys.hsv_to_rgb(h, 0.75, 0.9))
     return np.array(cols, dtype=np.float64).reshape(k, 3)
-
-
-def _layers(layers, name="layers") -> np.ndarray:
-    if hasattr(layers, "layers") and not isinstance(layers, np.ndarray):
-        layers = layers.layers  # a SegmentResult
-    a = np.asarray(layers)
-    if a.dtype.kind != "f":
-        raise TypeError(f"{name} must be a float array (K, H, W) in [0, 1], got dtype {a.dtype}")
-    if a.ndim != 3 or a.shape[0] < 1:
-        raise ValueError(f"{name} must have shape (K, H, W) with K >= 1, got {a.shape}")
-    if not np.isfinite(a).all():
-        raise ValueError(f"{name} contains NaN or inf")
-    return np.clip(a.astype(np.float64), 0.0, 1.0)
 
 
 def _unit(x, name) -> np.ndarray:
@@ -91,7 +80,7 @@ def palette(layers, colors=None) -> np.ndarray:
     (H, W, 3) uint8
         ``Σ_i α_i c_i`` (black where the layers sum to less than one).
     """
-    a = _layers(layers)
+    a = as_layers(layers)
     k = a.shape[0]
     c = layer_palette(k) if colors is None else _unit(colors, "colors")
     if c.shape != (k, 3):
@@ -122,7 +111,7 @@ def composite(layers, colors, background, keep: Optional[Sequence[int]] = None) 
     -------
     (H, W, 3) float64 in [0, 1]
     """
-    a = _layers(layers)
+    a = as_layers(layers)
     k, h, w = a.shape
     f = _unit(colors, "colors")
     if f.shape != (k, h, w, 3):
@@ -177,7 +166,7 @@ def contact_sheet(image, features, layers, *, colors=None, gap: int = 4) -> np.n
     (H, W·P + gap·(P−1), 3) uint8
         The P panels in one row.
     """
-    a = _layers(layers)
+    a = as_layers(layers)
     k, h, w = a.shape
     if isinstance(gap, bool) or not isinstance(gap, (int, np.integer)) or gap < 0:
         raise ValueError(f"gap must be a non-negative int, got {gap!r}")
