@@ -1,8 +1,9 @@
-"""What the wheel's instruction-set baseline costs: x86-64 vs x86-64-v3 vs native.
+"""What the instruction-set baseline costs: x86-64 vs x86-64-v3 vs x86-64-v4 vs native.
 
 Builds the extension three times (``-march=x86-64``, the generic baseline;
-``-march=x86-64-v3``, AVX2 + FMA, what the wheels ship; ``-march=native``,
-the build machine) into ``build/isa-<arch>/`` (kept, so a second run only
+``-march=x86-64-v3``, AVX2 + FMA, the wheels' baseline; ``-march=x86-64-v4``,
+AVX-512, the second module the wheels carry and load on CPUs that have it;
+``-march=native``, the build machine) into ``build/isa-<arch>/`` (kept, so a second run only
 times), then runs the same workloads against each build in its own
 subprocess, in one run, and prints times and ratios against the generic
 baseline:
@@ -26,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ARCHES = ("x86-64", "x86-64-v3", "native")
+ARCHES = ("x86-64", "x86-64-v3", "x86-64-v4", "native")
 
 CHILD = r"""
 import json, sys, time
@@ -66,14 +67,14 @@ print(json.dumps(out))
 
 def build(arch: str, jobs: int) -> Path:
     bdir = ROOT / "build" / f"isa-{arch}"
-    mods = list(bdir.glob("_core*.so"))
+    mods = list(bdir.glob("_core.*.so"))
     if not mods:
         subprocess.run(["cmake", "-S", str(ROOT), "-B", str(bdir), "-G", "Ninja",
-                        "-DCMAKE_BUILD_TYPE=Release", "-DSSS_INPLACE=OFF", f"-DSSS_ARCH={arch}",
+                        "-DCMAKE_BUILD_TYPE=Release", "-DSSS_INPLACE=OFF", f"-DSSS_ARCH={arch}", "-DSSS_AVX512_VARIANT=OFF",
                         f"-DCMAKE_LIBRARY_OUTPUT_DIRECTORY={bdir}"],
                        check=True, stdout=subprocess.DEVNULL)
         subprocess.run(["cmake", "--build", str(bdir), "-j", str(jobs)], check=True)
-        mods = list(bdir.glob("_core*.so"))
+        mods = list(bdir.glob("_core.*.so"))
     if len(mods) != 1:
         raise SystemExit(f"expected one _core module in {bdir}, found {mods}")
     return mods[0]
@@ -99,6 +100,7 @@ def main():
                             ignore=shutil.ignore_patterns("_core*", "__pycache__"))
             shutil.copy2(mod, pkg / mod.name)
             env["PYTHONPATH"] = str(pkg.parent)
+            env["SSS_FAST_ISA"] = "baseline"  # the one module copied in
             out = subprocess.run([sys.executable, "-c", CHILD, str(args.size), args.data,
                                   str(args.repeat)], env=env, capture_output=True, text=True)
             if out.returncode:

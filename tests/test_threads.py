@@ -160,8 +160,8 @@ def test_concurrent_calls_with_errors_do_not_disturb_others():
 
 def test_gil_released_during_native_stages():
     """A pure-Python ticker keeps running while segment works in another thread."""
-    img, feat = make_input(2111, 64, 64)
-    params = Params(n_superpixels=200, n_eigenvectors=60, n_initial_components=16,
+    img, feat = make_input(2111, 112, 112)  # big enough for a stage of ~1 s
+    params = Params(n_superpixels=300, n_eigenvectors=60, n_initial_components=16,
                     constrained_iterations=30)
     done = threading.Event()
     ticks = []

@@ -38,7 +38,13 @@ bool python_interrupt_requested() {
 
 }  // namespace
 
-PYBIND11_MODULE(_core, m) {
+// The module's name comes from the build: _core, or _core_v4 for the AVX-512
+// copy that sss_fast/_native.py picks at import time on CPUs that have it.
+#ifndef SSS_MODULE_NAME
+#define SSS_MODULE_NAME _core
+#endif
+
+PYBIND11_MODULE(SSS_MODULE_NAME, m) {
     m.doc() = "sss_fast native core (C++17, Eigen, Spectra, OpenMP)";
 
     py::register_exception_translator([](std::exception_ptr p) {
