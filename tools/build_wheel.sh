@@ -65,10 +65,17 @@ p = Params(n_superpixels=40, n_eigenvectors=12, n_initial_components=6,
 res = sss_fast.segment(img, feat, params=p, n_layers=3)
 s = res.layers.sum(axis=0, dtype=np.float64)
 assert np.allclose(s, 1.0, atol=1e-5), float(np.abs(s - 1).max())
-print(f"sss_fast {sss_fast.__version__} from {sss_fast.__file__}")
+from sss_fast import _native
+print(f"sss_fast {sss_fast.__version__} from {sss_fast.__file__} (native module: {_native.VARIANT})")
 print(f"segment 32x32: {res.layers.shape[0]} layers in {res.timings['total']:.2f} s, "
       f"threads={sss_fast.get_num_threads()}")
 PY
 "$venv/bin/python" -m sss_fast --version
+# The baseline module must load and work too (CPUs without AVX-512).
+(cd "$tmp" && SSS_FAST_ISA=baseline "$venv/bin/python" -c "import numpy as np, sss_fast
+from sss_fast import _native
+r = sss_fast.segment(np.random.default_rng(5).random((24, 24, 3)), np.random.default_rng(6).random((24, 24, 3)),
+                     params=sss_fast.Params(n_superpixels=30, n_eigenvectors=10, n_initial_components=5), n_layers=2)
+print('baseline module:', _native.VARIANT, r.layers.shape)")
 if [ -x "$venv/bin/sss-fast" ]; then "$venv/bin/sss-fast" --version; fi
 step "ok: $fixed"
