@@ -159,7 +159,6 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
     std::vector<double> W(alpha.size()), R(alpha.size());
     const double g2 = P.gamma - 2.0;
     const double w0g = std::pow(P.w0, P.gamma), w1g = std::pow(P.w1, P.gamma);
-    const double floor_pow = std::pow(P.floor, g2);
     const index_t nblocks = (N + kPixelBlock - 1) / kPixelBlock;
     std::vector<double> part_energy, part_max;
 
@@ -176,25 +175,27 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
             double* w = W.data() + k * N;
             double* r = R.data() + k * N;
             const bool last = k == K - 1;
+            const index_t n = p1 - p0;
+            // |α|^(γ−2) and |1−α|^(γ−2) as exp((γ−2) log x), vectorised by
+            // Eigen (libm's scalar pow was ~10 % of the whole stage).
+            Eigen::ArrayXd l0(n), l1(n);
+            for (index_t i = 0; i < n; ++i) {
+                const double x = a[p0 + i];
+                l0[i] = std::max(std::abs(x), P.floor);
+                l1[i] = std::max(std::abs(x - 1.0), P.floor);
+            }
+            l0 = (g2 * l0.log()).exp();
+            l1 = (g2 * l1.log()).exp();
             double en = 0.0, mx = 0.0;
-            for (index_t p = p0; p < p1; ++p) {
+            for (index_t i = 0; i < n; ++i) {
+                const index_t p = p0 + i;
                 const double x = a[p];
                 const double a0 = std::abs(x), a1 = std::abs(x - 1.0);
-                double t0, t1;
-                if (a0 >= P.floor) {
-                    t0 = std::pow(a0, g2);
-                    en += w0g * t0 * a0 * a0;
-                } else {
-                    t0 = floor_pow;
-                    en += w0g * std::pow(a0, P.gamma);
-                }
-                if (a1 >= P.floor) {
-                    t1 = std::pow(a1, g2);
-                    en += w1g * t1 * a1 * a1;
-                } else {
-                    t1 = floor_pow;
-                    en += w1g * std::pow(a1, P.gamma);
-                }
+                const double t0 = l0[i], t1 = l1[i];
+                // Energy w|a|^γ = w·t·a² above the floor (t = a^(γ−2)); below it
+                // the weight is floored but the energy is still |a|^γ.
+                en += a0 >= P.floor ? w0g * t0 * a0 * a0 : w0g * std::pow(a0, P.gamma);
+                en += a1 >= P.floor ? w1g * t1 * a1 * a1 : w1g * std::pow(a1, P.gamma);
                 const double e0 = w0g * t0, e1 = w1g * t1;
                 w[p] = e0 + e1;
                 r[p] = last ? e0 : e1;
