@@ -7,41 +7,12 @@
 
 namespace sss::bind {
 
-namespace {
-
-template <class Build>
-py::object csr_for_nnz(index_t nnz, index_t n, Build&& build) {
-    if (nnz < (index_t(1) << 31) && n < (index_t(1) << 31)) {
-        CsrMatrix<std::int32_t> m;
-        {
-            py::gil_scoped_release release;
-            m = build(std::int32_t{});
-        }
-        return to_scipy_csr(std::move(m));
-    }
-    CsrMatrix<std::int64_t> m;
-    {
-        py::gil_scoped_release release;
-        m = build(std::int64_t{});
-    }
-    return to_scipy_csr(std::move(m));
-}
-
-ImageView<double> checked_image(const carray<double>& image) {
-    ImageView<double> v = image_view(image, "image");
-    require(image.ndim() == 3 && v.channels == 3, "image must have shape (H, W, 3)");
-    require(v.height >= 3 && v.width >= 3, "image must be at least 3x3");
-    return v;
-}
-
-}  // namespace
-
 void bind_laplacian(py::module_& m) {
     m.def(
         "matting_laplacian",
         [](const carray<double>& image, double eps) {
             reset_interrupt();
-            const ImageView<double> img = checked_image(image);
+            const ImageView<double> img = checked_rgb_image(image);
             require(eps > 0.0, "eps must be > 0");
             const SparseRows none;
             const index_t nnz = stencil_nnz(img.height, img.width, none);
@@ -60,7 +31,7 @@ void bind_laplacian(py::module_& m) {
            double color_radius, double semantic_a, double semantic_b, double sigma_semantic,
            double sigma_color) {
             reset_interrupt();
-            const ImageView<double> img = checked_image(image);
+            const ImageView<double> img = checked_rgb_image(image);
             const index_t N = img.pixels();
             require(eps > 0.0, "eps must be > 0");
             require(centroids.ndim() == 1, "centroids must be 1-D");

@@ -74,4 +74,32 @@ CsrView<I> csr_view(const carray<I>& indptr, const carray<I>& indices, const car
     return {rows, cols, indptr.data(), indices.data(), data.data()};
 }
 
+// Runs build(I{}) without the GIL for the narrowest index type I (int32 when
+// nnz and n fit, else int64) and hands the result to scipy without copying.
+template <class Build>
+py::object csr_for_nnz(index_t nnz, index_t n, Build&& build) {
+    if (nnz < (index_t(1) << 31) && n < (index_t(1) << 31)) {
+        CsrMatrix<std::int32_t> m;
+        {
+            py::gil_scoped_release release;
+            m = build(std::int32_t{});
+        }
+        return to_scipy_csr(std::move(m));
+    }
+    CsrMatrix<std::int64_t> m;
+    {
+        py::gil_scoped_release release;
+        m = build(std::int64_t{});
+    }
+    return to_scipy_csr(std::move(m));
+}
+
+// An H x W x 3 image of at least 3 x 3 pixels.
+inline ImageView<double> checked_rgb_image(const carray<double>& image) {
+    ImageView<double> v = image_view(image, "image");
+    require(image.ndim() == 3 && v.channels == 3, "image must have shape (H, W, 3)");
+    require(v.height >= 3 && v.width >= 3, "image must be at least 3x3");
+    return v;
+}
+
 }  // namespace sss::bind
