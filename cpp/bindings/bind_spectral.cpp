@@ -53,6 +53,7 @@ py::dict eigs_impl(const carray<I>& indptr, const carray<I>& indices, const carr
     out["complete"] = r.complete;
     out["time_factor"] = r.time_factor;
     out["time_solve"] = r.time_solve;
+    out["time_apply"] = r.time_apply;
     return out;
 }
 

@@ -140,7 +140,13 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
             return *std::max_element(sel.begin(), sel.end()) + 1;
         };
         BlockKrylovResult br = block_krylov_largest(
-            n, [&](double* v, index_t k, index_t ld) { chol.solve(v, k, ld); }, bo, wanted);
+            n,
+            [&](double* v, index_t k, index_t ld) {
+                const auto ta = std::chrono::steady_clock::now();
+                chol.solve(v, k, ld);
+                out.time_apply += seconds_since(ta);
+            },
+            bo, wanted);
         theta = br.theta;
         x = std::move(br.vectors);
         out.n_applied = br.n_applied;

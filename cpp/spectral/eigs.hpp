@@ -62,6 +62,7 @@ struct EigsResult {
     bool converged = false;
     bool complete = true;                    // selection provably holds the closest to zero
     double time_factor = 0.0, time_solve = 0.0;
+    double time_apply = 0.0;  // part of time_solve spent in factor solves (block method)
     std::string message;
 };
 
