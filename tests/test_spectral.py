@@ -57,6 +57,16 @@ def test_matches_scipy_shift_invert(crop, scipy_ref, method):
     assert cosines.min() >= 0.999
 
 
+@pytest.mark.parametrize("block", [7, 8])
+def test_other_block_sizes(crop, scipy_ref, block):
+    """Block sizes other than the default 16 take the factor-solve kernels'
+    generic path (7: run-time k, column remainders) or their k = 8 path."""
+    im, _, lap = crop
+    res = spectral.smallest_eigenpairs(lap, im.shape[:2], params=Params(eig_block=block))
+    np.testing.assert_allclose(res.values, scipy_ref[0], rtol=0, atol=1e-8)
+    assert res.residuals.max() <= 1e-6
+
+
 def test_residuals_are_true_residuals(crop):
     im, _, lap = crop
     res = spectral.smallest_eigenpairs(lap, im.shape[:2], n=40)

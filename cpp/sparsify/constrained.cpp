@@ -26,7 +26,7 @@ using Map = Eigen::Map<MatX>;
 constexpr index_t kPixelBlock = 8192;    // per-pixel passes
 constexpr index_t kReduceSlab = 32768;   // fixed slabs of Eᵀ R (thread-count invariant)
 constexpr int kRefineSteps = 4;          // iterative refinement of the arrow solve
-constexpr index_t kOpSlab = 4096;        // pixel slabs of the matrix-free operator
+constexpr index_t kOpSlab = 1024;        // pixel slabs of the matrix-free operator (E slab stays in L2)
 constexpr double kRebuildFraction = 0.5; // rebuild (not update) the Grams above this
 
 // A symmetric factor: Cholesky, or pivoted LDLᵀ when Cholesky fails.

@@ -30,44 +30,84 @@ constexpr index_t kChunk = 8192;  // fixed row chunks: results independent of th
 index_t n_chunks(index_t n) { return (n + kChunk - 1) / kChunk; }
 
 // A[:, a0:a0+p]^T B  (p x B.cols()), summed over fixed row chunks in order.
-Mat gemm_tn(const Mat& a, index_t p, const Mat& b) {
+Mat gemm_tn(const Mat& a, index_t a0, index_t p, const Mat& b) {
     const index_t n = a.rows(), nc = n_chunks(n);
     std::vector<Mat> part(static_cast<size_t>(nc));
     parallel_for(0, nc, [&](index_t c) {
         const index_t r0 = c * kChunk, nr = std::min(kChunk, n - r0);
-        part[c].noalias() = a.block(r0, 0, nr, p).transpose() * b.middleRows(r0, nr);
+        part[c].noalias() = a.block(r0, a0, nr, p).transpose() * b.middleRows(r0, nr);
     });
     Mat out = Mat::Zero(p, b.cols());
     for (const Mat& m : part) out += m;
     return out;
 }
 
-// B -= A[:, :p] C, by row chunks.
-void gemm_nn_sub(const Mat& a, index_t p, const Mat& c, Mat& b) {
+// B -= A[:, a0:a0+p] C, by row chunks.
+void gemm_nn_sub(const Mat& a, index_t a0, index_t p, const Mat& c, Mat& b) {
     const index_t n = a.rows();
     parallel_for(0, n_chunks(n), [&](index_t ci) {
         const index_t r0 = ci * kChunk, nr = std::min(kChunk, n - r0);
-        b.middleRows(r0, nr).noalias() -= a.block(r0, 0, nr, p) * c;
+        b.middleRows(r0, nr).noalias() -= a.block(r0, a0, nr, p) * c;
     });
 }
 
-// Orthogonalises w (n x k) against v[:, :p] twice (classical Gram-Schmidt,
-// BLAS-3) and returns the total coefficients (p x k).
-// The second pass runs only where needed (Daniel-Gragg-Kaufman-Stewart
-// test): when projecting removed most of a column's norm, rounding may have
-// left components along v, otherwise one pass is orthogonal to working
-// precision. Each pass streams all of v twice, so skipping it matters.
-Mat project_out(const Mat& v, index_t p, Mat& w) {
+// B -= A[:, :p] C by row chunks and, while each chunk is in cache, the
+// coefficients A[:, :p]^T B of the updated B (summed over fixed chunks in
+// order): one pass over A for the subtraction and the next projection.
+Mat gemm_nn_sub_tn(const Mat& a, index_t p, const Mat& c, Mat& b) {
+    const index_t n = a.rows(), nc = n_chunks(n);
+    std::vector<Mat> part(static_cast<size_t>(nc));
+    parallel_for(0, nc, [&](index_t ci) {
+        const index_t r0 = ci * kChunk, nr = std::min(kChunk, n - r0);
+        b.middleRows(r0, nr).noalias() -= a.block(r0, 0, nr, p) * c;
+        part[ci].noalias() = a.block(r0, 0, nr, p).transpose() * b.middleRows(r0, nr);
+    });
+    Mat out = Mat::Zero(p, b.cols());
+    for (const Mat& m : part) out += m;
+    return out;
+}
+
+// Orthogonalises w (n x k) against v[:, :p] and returns the total
+// coefficients (p x k). Passes over v are memory-bound (v is hundreds of MB),
+// so their number is what counts:
+//  - local > 0: w is the operator applied to a Krylov block whose recurrence
+//    couples it only to v[:, local:p] (the previous and the current block).
+//    Project against those first (cheap), then once against all of v to
+//    remove what rounding left along the older vectors (full
+//    reorthogonalisation): 2 passes.
+//  - local == 0 (first block after a restart, coupled to every kept Ritz
+//    vector): classical Gram-Schmidt twice, the second projection computed in
+//    the same pass as the first subtraction: 3 passes.
+// A further full pass runs only when the last one removed most of a column's
+// norm (Daniel-Gragg-Kaufman-Stewart test): then rounding may have left
+// components along v.
+Mat project_out(const Mat& v, index_t p, Mat& w, index_t local) {
     Mat c = Mat::Zero(p, w.cols());
     if (p == 0) return c;
-    Eigen::VectorXd before = gemm_tn(w, w.cols(), w).diagonal().cwiseSqrt();
-    for (int pass = 0; pass < 2; ++pass) {
-        Mat ci = gemm_tn(v, p, w);
-        gemm_nn_sub(v, p, ci, w);
+    auto col_norms = [&]() -> Eigen::VectorXd { return gemm_tn(w, 0, w.cols(), w).diagonal().cwiseSqrt(); };
+    Mat ci;
+    Eigen::VectorXd before;
+    if (local > 0 && local < p) {
+        const index_t q = p - local;
+        Mat cl = gemm_tn(v, local, q, w);
+        gemm_nn_sub(v, local, q, cl, w);
+        c.bottomRows(q) += cl;
+        before = col_norms();
+        ci = gemm_tn(v, 0, p, w);
+    } else {
+        ci = gemm_tn(v, 0, p, w);
+        Mat c2 = gemm_nn_sub_tn(v, p, ci, w);  // first subtraction, second projection
         c += ci;
-        Eigen::VectorXd after = gemm_tn(w, w.cols(), w).diagonal().cwiseSqrt();
+        ci = std::move(c2);
+        before = col_norms();
+    }
+    for (int pass = 0; pass < 2; ++pass) {
+        gemm_nn_sub(v, 0, p, ci, w);
+        c += ci;
+        const Eigen::VectorXd after = col_norms();
         if ((after.array() > 0.7071 * before.array()).all()) break;
         before = after;
+        ci = gemm_tn(v, 0, p, w);
     }
     return c;
 }
@@ -82,7 +122,7 @@ Mat orthonormalize(const Mat& v, index_t p, Mat& w, std::uint64_t seed) {
     Mat r = Mat::Identity(k, k);
     bool ok = true;
     for (int pass = 0; pass < 2 && ok; ++pass) {
-        Mat g = gemm_tn(w, k, w);
+        Mat g = gemm_tn(w, 0, k, w);
         Eigen::LLT<Mat> llt(g);
         if (llt.info() != Eigen::Success) {
             ok = false;
@@ -144,6 +184,7 @@ BlockKrylovResult block_krylov_largest(index_t n, const BlockOperator& op,
     }
     index_t p = b;    // basis size
     index_t cur = 0;  // newest block [cur, cur + b), not yet applied
+    index_t kept = 0; // Ritz vectors kept at the last restart
     std::uint64_t reseed = opt.seed + 2;
 
     for (;;) {
@@ -151,7 +192,10 @@ BlockKrylovResult block_krylov_largest(index_t n, const BlockOperator& op,
         Mat w = v.middleCols(cur, b);
         op(w.data(), b, n);
         res.n_applied += b;
-        Mat c = project_out(v, p, w);
+        // The recurrence couples block cur to the block before it only when
+        // that one is a Krylov block too (not the kept Ritz vectors).
+        const index_t local = cur >= kept + b ? cur - b : 0;
+        Mat c = project_out(v, p, w, local);
         h.block(0, cur, p, b) = c;
         Mat r = orthonormalize(v, p, w, reseed++);
         if (p + b <= pmax) {
@@ -217,6 +261,7 @@ BlockKrylovResult block_krylov_largest(index_t n, const BlockOperator& op,
         h.block(k, 0, b, k) = coupling;
         h.block(0, k, k, b) = coupling.transpose();
         cur = k;
+        kept = k;
         p = k + b;
         ++res.n_restarts;
     }

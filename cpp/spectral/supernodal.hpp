@@ -36,7 +36,8 @@ public:
     index_t negative_pivots() const { return negative_pivots_; }
 
     // X is n x k column-major with leading dimension ldx (>= n), overwritten
-    // by (A - shift I)^{-1} X.
+    // by (A - shift I)^{-1} X. Not reentrant: one solve at a time per object
+    // (it keeps its work buffer between calls).
     void solve(double* x, index_t k, index_t ldx) const;
 
     index_t rows() const { return tree_.n; }
@@ -53,9 +54,11 @@ private:
     template <class I>
     void factor_node(const CsrView<I>& a, index_t s, std::vector<std::vector<double>>& upd,
                      std::vector<int>& map) const;
+    // par: the node is processed alone (top of the tree), its updates may
+    // use all threads; otherwise it runs inside a parallel subtree.
     void forward_node(index_t s, double* xp, index_t k,
-                      std::vector<std::vector<double>>& upd) const;
-    void backward_node(index_t s, double* xp, index_t k, std::vector<double>& tmp) const;
+                      std::vector<std::vector<double>>& upd, bool par) const;
+    void backward_node(index_t s, double* xp, index_t k, std::vector<double>& tmp, bool par) const;
     // Supernodes to run as independent parallel subtrees, and the rest (top part).
     void schedule();
 
@@ -69,6 +72,7 @@ private:
     bool factored_ = false;
     bool ldlt_root_ = false;
     mutable std::vector<double> root_d_;  // D of the root's L D L^T
+    mutable std::vector<double> solve_buffer_;  // permuted right-hand sides (solve)
     index_t negative_pivots_ = 0;
 };
 
