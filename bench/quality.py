@@ -33,7 +33,7 @@ in (0.01, 0.99)) and the sum-to-one error (max and mean |Σ_k α_k − 1|) of th
 returned float32 layers and of the solver's raw layers.
 
     PYTHONPATH=python python bench/quality.py [--size 96] [--docia-size 320] \\
-        [--threads 2] [--json-out PATH] [--png PATH]
+        [--threads 2] [--json-out PATH] [--png PATH] [--guided-features]
 """
 
 from __future__ import annotations
@@ -57,6 +57,9 @@ def _parse():
     ap.add_argument("--docia-size", type=int, default=320,
                     help="docia side for sparsity / sum-to-one (0 = skip; default 320)")
     ap.add_argument("--seed", type=int, default=20180812)
+    ap.add_argument("--guided-features", action="store_true",
+                    help="reduce the scenes' features with SPEC §10's guided filter + min-max "
+                         "(as a network's output is reduced); default: the raw synthetic features")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json-out", type=Path, default=None)
     ap.add_argument("--png", type=Path, default=None, help="write a montage of the layers")
@@ -183,17 +186,19 @@ def _render(alphas):
     return np.clip(np.tensordot(alphas.transpose(1, 2, 0), _palette(alphas.shape[0]), axes=1), 0, 1)
 
 
-def run(size=96, scenes_=None, docia_size=320, seed=20180812, data=None, png=None, log=print):
+def run(size=96, scenes_=None, docia_size=320, seed=20180812, data=None, png=None, log=print,
+        guided_features=False):
     import scenes as scn
     from sss_fast._native import core
 
     names = list(scn.SCENES) if not scenes_ else list(scenes_)
-    res = {"size": size, "seed": seed, "methods": list(METHODS), "primary": list(PRIMARY),
+    res = {"size": size, "seed": seed, "guided_features": bool(guided_features),
+           "methods": list(METHODS), "primary": list(PRIMARY),
            "extra": list(EXTRA),
            "scenes": {}, "docia": None}
     montage = []
     for name in names:
-        image, feats, truth = scn.make_scene(name, size)
+        image, feats, truth = scn.make_scene(name, size, guided=guided_features)
         band = scn.transition_band(truth)
         k = truth.shape[0]
         row = {"k_true": k, "band_fraction": float(band.mean()), "methods": {}}
@@ -283,7 +288,7 @@ def main():
     core.set_num_threads(a.threads)
     t = time.perf_counter()
     res = run(a.size, None if a.scenes == "all" else a.scenes.split(","), a.docia_size, a.seed,
-              a.data, a.png)
+              a.data, a.png, guided_features=a.guided_features)
     res["seconds"] = time.perf_counter() - t
     print(f"\nmean over {len(res['scenes'])} scenes ({a.size}×{a.size}):")
     print(f"  {'method':26s} {'SAD':>8s} {'band SAD':>9s} {'MSE':>8s} {'band MSE':>9s}")

@@ -104,13 +104,27 @@ def _render(alphas, colors, rng, texture=0.06, noise=0.01, layer_textures=None):
     return np.clip(img, 0, 1)
 
 
-def _features(alphas, fvecs, rng, blur=1.5, shift=(1, 1), noise=0.02):
-    """Network-like features: α-blend of per-layer vectors, blurred, shifted, noisy."""
+def _features(alphas, fvecs, rng, blur=1.5, shift=(1, 1), noise=0.02, image=None):
+    """Network-like features: α-blend of per-layer vectors, blurred, shifted, noisy.
+
+    With ``image`` given, these raw features are then reduced as SPEC §10
+    reduces a network's output before SSS sees it: colour-guided filter with
+    the image as guide (window 10, ε 0.01), then per-channel min–max to
+    [0, 1]. (§10's clamp to ±5 does nothing here and its PCA to 3 dimensions
+    would only rotate these 3-channel features.) Without ``image``: the raw
+    features clipped to [0, 1] (the default of :func:`make_scene`).
+    """
     f = np.tensordot(alphas.transpose(1, 2, 0), np.asarray(fvecs, dtype=float), axes=1)
     f = ndimage.gaussian_filter(f, (blur, blur, 0))
     f = ndimage.shift(f, (shift[0], shift[1], 0), order=1, mode="nearest")
     f = f + rng.normal(0, noise, f.shape)
-    return np.clip(f, 0, 1)
+    if image is None:
+        return np.clip(f, 0, 1)
+    from sss_fast.features import guided_filter
+
+    f = guided_filter(image, np.ascontiguousarray(f), window=10, eps=0.01)
+    lo, hi = f.min(axis=(0, 1)), f.max(axis=(0, 1))
+    return np.clip((f - lo) / np.maximum(hi - lo, 1e-12), 0, 1)
 
 
 FVECS = np.array([[0.10, 0.20, 0.90], [0.90, 0.10, 0.30], [0.40, 0.90, 0.10],
@@ -180,19 +194,26 @@ SCENES = {"soft_edges": soft_edges, "hair": hair, "translucent": translucent,
           "camouflage": camouflage, "mixed": mixed}
 
 
-def make_scene(name, size=96, seed=31337):
-    """(image (H, W, 3), features (H, W, 3) in [0, 1], alphas (K, H, W)) of one scene."""
+def make_scene(name, size=96, seed=31337, guided=False):
+    """(image (H, W, 3), features (H, W, 3) in [0, 1], alphas (K, H, W)) of one scene.
+
+    ``guided=True`` passes the features through SPEC §10's colour-guided
+    filter and min–max (see ``_features``), as a network's output is reduced
+    before SSS sees it; the default (False) keeps the benchmark's original
+    features, so earlier results stay comparable.
+    """
     h = w = int(size)
     rng = np.random.default_rng([seed, list(SCENES).index(name)])
     alphas, colors, fvecs, textures = SCENES[name](h, w, rng)
     assert np.allclose(alphas.sum(0), 1.0)
     image = _render(alphas, colors, rng, layer_textures=textures)
-    feats = _features(alphas, fvecs, rng, shift=(1, 1) if name != "hair" else (1, -1))
+    feats = _features(alphas, fvecs, rng, shift=(1, 1) if name != "hair" else (1, -1),
+                      image=image if guided else None)
     return np.ascontiguousarray(image), np.ascontiguousarray(feats), alphas
 
 
-def all_scenes(size=96, seed=31337):
-    return {name: make_scene(name, size, seed) for name in SCENES}
+def all_scenes(size=96, seed=31337, guided=False):
+    return {name: make_scene(name, size, seed, guided) for name in SCENES}
 
 
 def transition_band(alphas, low=0.05, high=0.95, dilate=1):
