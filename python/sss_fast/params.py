@@ -52,6 +52,8 @@ class Params:
     #: Number of eigenvectors of L closest to zero. Default 100.
     n_eigenvectors: int = 100
     #: Relative residual ‖Le − λe‖/‖L‖₁ each eigenpair must reach. Default 1e-6.
+    #: The Krylov solver stops at half of it (its stopping rule bounds this
+    #: residual), so it also sets how long the eigen stage runs.
     eig_tolerance: float = 1e-6
     #: Krylov driver: "block" (block Krylov over block solves, fast) or
     #: "lanczos" (Spectra's implicitly restarted Lanczos, one vector at a time).
