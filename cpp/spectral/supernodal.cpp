@@ -62,8 +62,8 @@ bool ldlt_blocked(Eigen::Ref<MatrixCM> a, std::vector<double>& d) {
 // right-hand sides are row-major with k values per row. Each column of L is
 // streamed once, contiguously, and k-wide rows of the right-hand sides are
 // updated with it (k FMAs per factor entry, vectorised over k). This avoids
-// the general GEMM/TRSM paths, whose operand packing copied the whole factor
-// on every solve (a third of the eigen stage's time at 640²). KC > 0 fixes k
+// the general GEMM/TRSM paths, whose operand packing copied the factor on
+// every solve (perf: ~12 % of the eigen stage at 640²). KC > 0 fixes k
 // at compile time (the common block sizes); KC == 0 takes it at run time.
 constexpr index_t kColBlock = 4;  // factor columns applied per pass over a row
 
@@ -179,15 +179,18 @@ void tri_backward(const double* l, index_t nf, index_t nj, double* y, index_t k)
     }
 }
 
-// Rows per parallel task of the updates of large (top-of-tree) supernodes.
-constexpr index_t kUpdateRows = 512;
+// Updates of top-of-tree supernodes with at least kParallelEntries entries in
+// L21 are split over threads (rows of L21 forward, its columns backward).
+constexpr index_t kUpdateRows = 512;            // rows per task (forward)
+constexpr index_t kUpdateCols = 16;             // columns per task (backward)
+constexpr index_t kParallelEntries = 1 << 17;
 
 template <int KC>
 void node_forward(const double* l, index_t nj, index_t nr, double* y, double* u, index_t k, bool par) {
     const index_t nf = nj + nr;
     tri_forward<KC>(l, nf, nj, y, k);
     if (nr == 0) return;
-    if (par && nr * nj >= 4 * kUpdateRows * kUpdateRows / 8) {
+    if (par && nr * nj >= kParallelEntries) {
         const index_t nt = (nr + kUpdateRows - 1) / kUpdateRows;
         parallel_for(0, nt, [&](index_t t) {
             const index_t i0 = t * kUpdateRows;
@@ -202,12 +205,11 @@ template <int KC>
 void node_backward(const double* l, index_t nj, index_t nr, double* y, const double* x, index_t k, bool par) {
     const index_t nf = nj + nr;
     if (nr > 0) {
-        if (par && nr * nj >= 4 * kUpdateRows * kUpdateRows / 8) {
-            constexpr index_t cols = 16;
-            const index_t nt = (nj + cols - 1) / cols;
+        if (par && nr * nj >= kParallelEntries) {
+            const index_t nt = (nj + kUpdateCols - 1) / kUpdateCols;
             parallel_for(0, nt, [&](index_t t) {
-                const index_t j0 = t * cols;
-                update_backward<KC>(l, nf, nj, nr, y, x, k, j0, std::min(nj, j0 + cols));
+                const index_t j0 = t * kUpdateCols;
+                update_backward<KC>(l, nf, nj, nr, y, x, k, j0, std::min(nj, j0 + kUpdateCols));
             });
         } else {
             update_backward<KC>(l, nf, nj, nr, y, x, k, 0, nj);
