@@ -29,17 +29,25 @@ constexpr index_t kChunk = 8192;  // fixed row chunks: results independent of th
 
 index_t n_chunks(index_t n) { return (n + kChunk - 1) / kChunk; }
 
-// A[:, a0:a0+p]^T B  (p x B.cols()), summed over fixed row chunks in order.
-Mat gemm_tn(const Mat& a, index_t a0, index_t p, const Mat& b) {
-    const index_t n = a.rows(), nc = n_chunks(n);
+// Sums f(r0, nr) (p x cols each) over the fixed row chunks, in chunk order.
+template <class PerChunk>
+Mat sum_over_chunks(index_t n, index_t p, index_t cols, PerChunk&& f) {
+    const index_t nc = n_chunks(n);
     std::vector<Mat> part(static_cast<size_t>(nc));
     parallel_for(0, nc, [&](index_t c) {
-        const index_t r0 = c * kChunk, nr = std::min(kChunk, n - r0);
-        part[c].noalias() = a.block(r0, a0, nr, p).transpose() * b.middleRows(r0, nr);
+        const index_t r0 = c * kChunk;
+        part[c] = f(r0, std::min(kChunk, n - r0));
     });
-    Mat out = Mat::Zero(p, b.cols());
+    Mat out = Mat::Zero(p, cols);
     for (const Mat& m : part) out += m;
     return out;
+}
+
+// A[:, a0:a0+p]^T B  (p x B.cols()), summed over fixed row chunks in order.
+Mat gemm_tn(const Mat& a, index_t a0, index_t p, const Mat& b) {
+    return sum_over_chunks(a.rows(), p, b.cols(), [&](index_t r0, index_t nr) -> Mat {
+        return a.block(r0, a0, nr, p).transpose() * b.middleRows(r0, nr);
+    });
 }
 
 // B -= A[:, a0:a0+p] C, by row chunks.
@@ -55,16 +63,10 @@ void gemm_nn_sub(const Mat& a, index_t a0, index_t p, const Mat& c, Mat& b) {
 // coefficients A[:, :p]^T B of the updated B (summed over fixed chunks in
 // order): one pass over A for the subtraction and the next projection.
 Mat gemm_nn_sub_tn(const Mat& a, index_t p, const Mat& c, Mat& b) {
-    const index_t n = a.rows(), nc = n_chunks(n);
-    std::vector<Mat> part(static_cast<size_t>(nc));
-    parallel_for(0, nc, [&](index_t ci) {
-        const index_t r0 = ci * kChunk, nr = std::min(kChunk, n - r0);
+    return sum_over_chunks(a.rows(), p, b.cols(), [&](index_t r0, index_t nr) -> Mat {
         b.middleRows(r0, nr).noalias() -= a.block(r0, 0, nr, p) * c;
-        part[ci].noalias() = a.block(r0, 0, nr, p).transpose() * b.middleRows(r0, nr);
+        return a.block(r0, 0, nr, p).transpose() * b.middleRows(r0, nr);
     });
-    Mat out = Mat::Zero(p, b.cols());
-    for (const Mat& m : part) out += m;
-    return out;
 }
 
 // Orthogonalises w (n x k) against v[:, :p] and returns the total
