@@ -120,7 +120,7 @@ void bind_constrained(py::module_& m) {
         py::arg("E").noconvert(), py::arg("eigvals").noconvert(), py::arg("labels").noconvert(),
         py::arg("iterations"), py::arg("gamma"), py::arg("w0"), py::arg("w1"), py::arg("floor"),
         py::arg("prune_threshold"), py::arg("prune_after"), py::arg("method") = "pcg",
-        py::arg("pcg_tolerance") = 1e-12, py::arg("precond_ratio") = 2.0,
+        py::arg("pcg_tolerance") = 1e-10, py::arg("precond_ratio") = 2.0,
         py::arg("pcg_max_iter") = 60,
         "Returns (alpha (K, N), energy per iteration, K per iteration, PCG iterations per "
         "iteration, Gram work per iteration as a fraction of K*N pixel updates).");

@@ -28,6 +28,7 @@ constexpr index_t kReduceSlab = 32768;   // fixed slabs of Eᵀ R (thread-count 
 constexpr int kRefineSteps = 4;          // iterative refinement of the arrow solve
 constexpr index_t kOpSlab = 1024;        // pixel slabs of the matrix-free operator (E slab stays in L2)
 constexpr double kRebuildFraction = 0.5; // rebuild (not update) the Grams above this
+constexpr double kMinReduction = 1e-2;   // pcg: each solve also cuts its own residual by this
 
 // A symmetric factor: Cholesky, or pivoted LDLᵀ when Cholesky fails.
 struct SymFactor {
@@ -366,8 +367,12 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
             MatX Q, C, Rr, Zp, Pd, Qp;
             op(X, Q, &C, warm && alpha_is_EY);
             Rr = C - Q;
-            const double target = P.pcg_tolerance * C.norm();
             double rn = Rr.norm();
+            // The warm start alone may already meet the tolerance late in
+            // the loop, where one step moves y little: the step would then be
+            // skipped and the IRLS stall. So the step's own residual must
+            // also drop by kMinReduction.
+            const double target = std::min(P.pcg_tolerance * C.norm(), kMinReduction * rn);
             index_t since = 0;
             int rebuilds = 0;
             double rz = 0.0;
@@ -414,10 +419,12 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
                 const index_t p0 = blk * kPixelBlock, n = std::min(N, p0 + kPixelBlock) - p0;
                 Map an(alpha.data(), N, K);
                 an.middleRows(p0, n).leftCols(Km1).noalias() = En.middleRows(p0, n) * Y;
-                for (index_t p = p0; p < p0 + n; ++p) {
-                    double s = 1.0;
-                    for (index_t k = 0; k < Km1; ++k) s -= alpha[static_cast<size_t>(k * N + p)];
-                    alpha[static_cast<size_t>(Km1 * N + p)] = s;
+                // 1 − α_0 − α_1 − … in k order, a contiguous row at a time.
+                double* last = alpha.data() + Km1 * N + p0;
+                std::fill(last, last + n, 1.0);
+                for (index_t k = 0; k < Km1; ++k) {
+                    const double* ak = alpha.data() + k * N + p0;
+                    for (index_t i = 0; i < n; ++i) last[i] -= ak[i];
                 }
             });
             VecX ysum = VecX::Zero(M);

@@ -38,7 +38,8 @@ namespace sss {
 //         with Grams of reference weights w̃, kept within a factor
 //         precond_ratio of the current weights by incremental rank updates
 //         (update_grams) of only the pixels whose weight moved further.
-//         Iterates until ‖c − H y‖ ≤ pcg_tolerance · ‖c‖.
+//         Iterates until ‖c − H y‖ ≤ min(pcg_tolerance · ‖c‖, 0.01 · ‖r₀‖),
+//         r₀ the warm start's residual (so that a step is never skipped).
 enum class ConstrainedSolver { exact, pcg };
 
 struct ConstrainedParams {
@@ -50,7 +51,7 @@ struct ConstrainedParams {
     double prune_threshold = 0.1;    // drop components with max |α| ≤ this
     std::vector<index_t> prune_after{11, 21, 31};  // 1-based iterations
     ConstrainedSolver solver = ConstrainedSolver::pcg;
-    double pcg_tolerance = 1e-12;    // relative residual of each IRLS solve (pcg)
+    double pcg_tolerance = 1e-10;    // relative residual of each IRLS solve (pcg)
     double precond_ratio = 2.0;      // w̃ kept within this factor of w (pcg)
     index_t pcg_max_iter = 60;       // then the preconditioner is rebuilt exactly
 };

@@ -1,14 +1,19 @@
 // See gram.hpp. Each thread owns a contiguous range of the K output matrices
-// and streams all pixels in blocks of kBlock: per block and per owned k it
-// forms X = sqrt(w_k) .* E_block (M x B, fits in L2 together with E_block) and
-// does the symmetric rank-B update A_k += X Xᵀ (Eigen's blocked SYRK). Each
-// A_k is the sum over blocks in pixel order, whatever the thread count.
+// and streams all pixels in blocks of kBlock: per block it transposes the E
+// block once (one column of M values per pixel), and per owned k forms
+// X = E_block · diag(sqrt(w_k)) and does the symmetric rank-B update
+// A_k += X Xᵀ with syrk_lower below. Each A_k is the sum over blocks in pixel
+// order, whatever the thread count. (The float variant, for benchmarks only,
+// keeps Eigen's SYRK.)
 #ifndef EIGEN_DONT_PARALLELIZE
 #define EIGEN_DONT_PARALLELIZE  // threads come from parallel.hpp only
 #endif
 #include "sparsify/gram.hpp"
 
 #include <Eigen/Core>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 #include <algorithm>
 #include <atomic>
 #include <cfloat>
@@ -22,11 +27,175 @@
 namespace sss {
 namespace {
 
-// Pixels per rank update. Eigen's SYRK runs ~2.4x slower per column when the
-// update is deeper than ~170 columns on AVX-512 (measured: 0.21 us/column at
-// depth 96-160, 0.5-0.55 us at 192-1024; AVX2 is flat at 0.38 us), so rank
-// updates stay at 128.
+// Pixels per rank update: X (104 x 128 doubles at M = 100) stays in L2 while
+// every tile streams it. Measured with syrk_lower on docia's 640² vectors
+// (K = 40): 128 beat 64, 256 and 512.
 constexpr index_t kBlock = 128;
+
+// ---- Lower-triangle rank-n update C += sign · X Xᵀ (own kernel) ------------
+//
+// X is Mp x n, column-major (one column per pixel, M values then zero padding
+// up to Mp); C is M x M, column-major, and only its lower triangle is touched.
+// The triangle is cut into register tiles of R = RV·W rows by kNC columns;
+// each tile streams the n columns of X once (RV vector loads and kNC
+// broadcasts feed RV·kNC fused multiply-adds) and adds its sum into C at the
+// end. Eigen's SYRK reached ~40-60 GFlop/s here at M = 100 (it packs and
+// blocks a small triangle); this kernel has neither. Splitting the diagonal
+// blocks into W-row tiles (less of the upper triangle computed) measured
+// slower: those tiles are load-bound.
+#if defined(__AVX512F__)
+struct Vec {
+    using V = __m512d;
+    static constexpr int W = 8;
+    static V zero() { return _mm512_setzero_pd(); }
+    static V load(const double* p) { return _mm512_loadu_pd(p); }
+    static V bcast(double x) { return _mm512_set1_pd(x); }
+    static V fma(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
+    static void store(double* p, V v) { _mm512_storeu_pd(p, v); }
+};
+constexpr int kNC = 8;        // columns per tile
+constexpr int kRowVecs = 3;   // vectors (of W rows) per full tile: 24 accumulators
+#define SSS_OWN_SYRK 1
+#else
+// Without AVX-512, Eigen's SYRK is used (a 4-wide version of this kernel
+// measured half of Eigen's speed on AVX2). The scalar Vec only keeps the
+// code below compiling.
+struct Vec {
+    using V = double;
+    static constexpr int W = 1;
+    static V zero() { return 0.0; }
+    static V load(const double* p) { return *p; }
+    static V bcast(double x) { return x; }
+    static V fma(V a, V b, V c) { return std::fma(a, b, c); }
+    static void store(double* p, V v) { *p = v; }
+};
+constexpr int kNC = 1;
+constexpr int kRowVecs = 4;
+#endif
+
+// Padded column length for M values: a multiple of the vector width and of
+// kNC, so that every tile's loads and broadcasts stay inside a column.
+inline index_t padded_rows(index_t M) {
+    index_t q = Vec::W;
+    while (q % kNC != 0) q += Vec::W;  // lcm(W, kNC)
+    return (M + q - 1) / q * q;
+}
+
+template <int RV>
+inline void syrk_tile(const double* X, index_t Mp, index_t n, index_t r0, index_t c0,
+                      double sign, double* C, index_t M) {
+    using V = Vec::V;
+    constexpr int W = Vec::W, R = RV * W;
+    V acc[RV][kNC];
+    for (int i = 0; i < RV; ++i)
+        for (int c = 0; c < kNC; ++c) acc[i][c] = Vec::zero();
+    const double* x = X;
+    for (index_t j = 0; j < n; ++j, x += Mp) {
+        V a[RV];
+        for (int i = 0; i < RV; ++i) a[i] = Vec::load(x + r0 + i * W);
+        for (int c = 0; c < kNC; ++c) {
+            const V b = Vec::bcast(x[c0 + c]);
+            for (int i = 0; i < RV; ++i) acc[i][c] = Vec::fma(a[i], b, acc[i][c]);
+        }
+    }
+    if (r0 + R <= M && c0 + kNC - 1 <= r0) {  // wholly inside the strict lower part
+        const V s = Vec::bcast(sign);
+        for (int c = 0; c < kNC; ++c) {
+            double* col = C + (c0 + c) * M + r0;
+            for (int i = 0; i < RV; ++i) Vec::store(col + i * W, Vec::fma(acc[i][c], s, Vec::load(col + i * W)));
+        }
+        return;
+    }
+    double buf[R];
+    const index_t r1 = std::min<index_t>(r0 + R, M);
+    for (int c = 0; c < kNC; ++c) {
+        const index_t cc = c0 + c;
+        if (cc >= M) break;
+        for (int i = 0; i < RV; ++i) Vec::store(buf + i * W, acc[i][c]);
+        for (index_t r = std::max(r0, cc); r < r1; ++r) C[cc * M + r] += sign * buf[r - r0];
+    }
+}
+
+// C (M x M, column-major) lower triangle += sign · X Xᵀ; X is Mp x n with
+// Mp = padded_rows(M) and zero rows from M on.
+void syrk_lower(const double* X, index_t M, index_t Mp, index_t n, double sign, double* C) {
+    if (n == 0) return;
+#ifndef SSS_OWN_SYRK
+    using Strided = Eigen::Map<const Eigen::MatrixXd, 0, Eigen::OuterStride<>>;
+    Eigen::Map<Eigen::MatrixXd>(C, M, M).selfadjointView<Eigen::Lower>().rankUpdate(
+        Strided(X, M, n, Eigen::OuterStride<>(Mp)), sign);
+#else
+    constexpr index_t R3 = kRowVecs * Vec::W, R1 = Vec::W;
+    index_t r0 = 0;
+    for (; r0 + R3 <= Mp; r0 += R3)
+        for (index_t c0 = 0; c0 < std::min(M, r0 + R3); c0 += kNC)
+            syrk_tile<kRowVecs>(X, Mp, n, r0, c0, sign, C, M);
+    for (; r0 < Mp; r0 += R1)
+        for (index_t c0 = 0; c0 < std::min(M, r0 + R1); c0 += kNC)
+            syrk_tile<1>(X, Mp, n, r0, c0, sign, C, M);
+#endif
+}
+
+// out (Mp x (p1 − p0), column-major) = columns p0..p1 of E (M x N, one vector
+// per row), i.e. one contiguous column of M values per pixel; rows M..Mp stay
+// as they are (zero).
+void transpose_block(const double* E, index_t M, index_t N, index_t p0, index_t p1, index_t Mp,
+                     double* out) {
+    constexpr index_t kTile = 8;
+    for (index_t q0 = p0; q0 < p1; q0 += kTile) {
+        const index_t q1 = std::min(p1, q0 + kTile);
+        for (index_t m = 0; m < M; ++m) {
+            const double* em = E + m * N;
+            for (index_t q = q0; q < q1; ++q) out[(q - p0) * Mp + m] = em[q];
+        }
+    }
+}
+
+// Full Grams in double with syrk_lower: per pixel block, the block is
+// transposed once (pixel-major, padded) and each owned k scales it by
+// sqrt(w_k) and adds its rank-B update.
+void grams_double(const double* E, index_t M, index_t N, const double* w, index_t K, double* out) {
+    require(M >= 1 && N >= 0 && K >= 0, "weighted_grams: bad sizes");
+    const index_t MM = M * M;
+    for (index_t i = 0; i < K * MM; ++i) out[i] = 0.0;
+    if (K == 0 || N == 0) return;
+    std::atomic<bool> stop{false};
+    std::atomic<bool> bad_weight{false};
+    parallel_chunks(K, [&](int tid, index_t kb, index_t ke) {
+        if (kb >= ke) return;
+        const index_t Mp = padded_rows(M);
+        std::vector<double> Eb(static_cast<size_t>(Mp * kBlock), 0.0), X(Eb.size(), 0.0);
+        for (index_t p0 = 0; p0 < N; p0 += kBlock) {
+            if (tid == 0 && poll_interrupt()) stop.store(true);
+            if (stop.load(std::memory_order_relaxed) || bad_weight.load(std::memory_order_relaxed))
+                return;
+            const index_t B = std::min(kBlock, N - p0);
+            transpose_block(E, M, N, p0, p0 + B, Mp, Eb.data());
+            for (index_t k = kb; k < ke; ++k) {
+                const double* wk = w + k * N + p0;
+                for (index_t p = 0; p < B; ++p) {
+                    const double v = wk[p];
+                    if (!(v >= 0.0 && v <= DBL_MAX)) {
+                        bad_weight.store(true);
+                        return;
+                    }
+                    const double sq = std::sqrt(v);
+                    const double* e = Eb.data() + p * Mp;
+                    double* x = X.data() + p * Mp;
+                    for (index_t m = 0; m < M; ++m) x[m] = e[m] * sq;
+                }
+                syrk_lower(X.data(), M, Mp, B, 1.0, out + k * MM);
+            }
+        }
+    });
+    if (bad_weight.load()) throw InvalidArgument("weighted_grams: weights must be finite and >= 0");
+    if (stop.load()) throw Interrupted();
+    for (index_t k = 0; k < K; ++k) {  // mirror the lower triangle (column-major view)
+        double* a = out + k * MM;
+        for (index_t j = 0; j < M; ++j)
+            for (index_t i = j + 1; i < M; ++i) a[i * M + j] = a[j * M + i];
+    }
+}
 
 template <class Real>
 void grams_impl(const double* E, index_t M, index_t N, const double* w, index_t K, double* out) {
@@ -135,18 +304,17 @@ index_t update_grams(const double* E, index_t M, index_t N, const double* w, ind
     parallel_for(0, T, [&](index_t part) {
         const index_t kb = bounds[static_cast<size_t>(part)], ke = bounds[static_cast<size_t>(part) + 1];
         if (kb >= ke) return;
-        using OutMap = Eigen::Map<Eigen::MatrixXd>;
         // One positive and one negative update buffer, flushed after every
         // (pixel block, k): the buffers, the E block and A_k stay in cache
         // (one buffer per k thrashed L2 and halved the speed).
-        Eigen::MatrixXd Xp(M, kUpdateCap), Xn(M, kUpdateCap);
-        Eigen::MatrixXd Eb(M, kUpdateBlock);  // pixel-major copy of the E block
-        const Eigen::Map<const Eigen::MatrixXd> En(E, N, M);
+        const index_t Mp = padded_rows(M);
+        std::vector<double> Xp(static_cast<size_t>(Mp * kUpdateCap), 0.0);
+        std::vector<double> Xn(Xp.size(), 0.0);
+        // Pixel-major copy of the E block, zero-padded to Mp rows.
+        std::vector<double> Eb(static_cast<size_t>(Mp * kUpdateBlock), 0.0);
         index_t np = 0, nn = 0;
-        auto flush = [&](index_t k, Eigen::MatrixXd& X, index_t& n, double sign) {
-            if (n == 0) return;
-            OutMap Ak(out + k * MM, M, M);
-            Ak.selfadjointView<Eigen::Lower>().rankUpdate(X.leftCols(n), sign);
+        auto flush = [&](index_t k, std::vector<double>& X, index_t& n, double sign) {
+            syrk_lower(X.data(), M, Mp, n, sign, out + k * MM);
             n = 0;
         };
         for (index_t p0 = 0; p0 < N; p0 += kUpdateBlock) {
@@ -163,13 +331,15 @@ index_t update_grams(const double* E, index_t M, index_t N, const double* w, ind
                     const double d = v - t;
                     tk[p] = v;
                     const double sq = std::sqrt(std::abs(d));
-                    Eigen::MatrixXd& X = d > 0 ? Xp : Xn;
+                    std::vector<double>& X = d > 0 ? Xp : Xn;
                     index_t& n = d > 0 ? np : nn;
                     if (!have_block) {
-                        Eb.leftCols(p1 - p0) = En.middleRows(p0, p1 - p0).transpose();
+                        transpose_block(E, M, N, p0, p1, Mp, Eb.data());
                         have_block = true;
                     }
-                    X.col(n) = Eb.col(p - p0) * sq;
+                    const double* e = Eb.data() + (p - p0) * Mp;
+                    double* x = X.data() + n * Mp;
+                    for (index_t m = 0; m < M; ++m) x[m] = e[m] * sq;
                     if (++n == kUpdateCap) flush(k, X, n, d > 0 ? 1.0 : -1.0);
                 }
                 flush(k, Xp, np, 1.0);
@@ -189,7 +359,7 @@ index_t update_grams(const double* E, index_t M, index_t N, const double* w, ind
 
 void weighted_grams(const double* E, index_t M, index_t N, const double* w, index_t K,
                     double* out) {
-    grams_impl<double>(E, M, N, w, K, out);
+    grams_double(E, M, N, w, K, out);
 }
 
 void weighted_grams_f32(const double* E, index_t M, index_t N, const double* w, index_t K,

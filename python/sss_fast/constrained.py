@@ -112,7 +112,7 @@ _METHODS = ("pcg", "exact")
 
 
 def constrained_sparsify(eigvecs, eigvals, init_labels, params=Params(), *, method="pcg",
-                         pcg_tolerance=1e-12, precond_ratio=2.0, return_history=False):
+                         pcg_tolerance=1e-10, precond_ratio=2.0, return_history=False):
     """Sparse soft components in the span of the eigenvectors (SPEC §7).
 
     Parameters
@@ -136,8 +136,15 @@ def constrained_sparsify(eigvecs, eigvals, init_labels, params=Params(), *, meth
         by the exact structured solve of Grams whose weights are kept within
         ``precond_ratio`` of the current ones by updating only the pixels
         whose weight moved further (typically 10–40 % of them).
-    pcg_tolerance : float, default 1e-12
-        ``"pcg"`` stops when ``‖c − H y‖ ≤ pcg_tolerance · ‖c‖``.
+    pcg_tolerance : float, default 1e-10
+        ``"pcg"`` stops when ``‖c − H y‖ ≤ min(pcg_tolerance · ‖c‖, 0.01 · ‖r₀‖)``,
+        r₀ the residual of the warm start (so that no step is skipped when
+        the iterates barely move). The IRLS amplifies any error about tenfold
+        per early iteration, so tighter solves buy little: on the 640×640
+        docia run the components after 40 iterations differ between 1e-10
+        and 1e-12 (mean |Δα| 1.6e-3) about as much as when the eigenvectors
+        are perturbed by 1e-15 relative (1.1e-3), and 1e-10 needs half the
+        CG iterations.
     precond_ratio : float, default 2.0
         ``"pcg"``: allowed factor between current and preconditioner weights
         (>= 1; larger means fewer Gram updates and more CG iterations).
