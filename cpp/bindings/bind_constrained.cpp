@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "bindings/convert.hpp"
+#include "common/fastmath.hpp"
 #include "grouping/kmeans.hpp"
 #include "sparsify/constrained.hpp"
 #include "sparsify/gram.hpp"
@@ -31,6 +32,17 @@ void bind_constrained(py::module_& m) {
         },
         py::arg("E").noconvert(), py::arg("w").noconvert(), py::arg("f32") = false,
         "out[k] = E diag(w[k]) E^T for E (M, N), w (K, N) >= 0; returns (K, M, M).");
+
+    m.def(
+        "pow_positive",
+        [](const carray<double>& x, double g) {
+            const index_t n = static_cast<index_t>(x.size());
+            std::vector<double> out(static_cast<size_t>(n));
+            pow_positive(x.data(), g, out.data(), n);
+            return to_numpy(std::move(out), {n});
+        },
+        py::arg("x").noconvert(), py::arg("g"),
+        "x**g elementwise for a flat float64 array (the IRLS weight kernel; for tests).");
 
     m.def(
         "solve_block_arrow",

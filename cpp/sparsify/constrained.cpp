@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "common/errors.hpp"
+#include "common/fastmath.hpp"
 #include "common/parallel.hpp"
 #include "sparsify/gram.hpp"
 
@@ -177,22 +178,23 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
             double* r = R.data() + k * N;
             const bool last = k == K - 1;
             const index_t n = p1 - p0;
-            // |α|^(γ−2) and |1−α|^(γ−2) as exp((γ−2) log x), vectorised by
-            // Eigen (libm's scalar pow was ~10 % of the whole stage).
+            // |α|^(γ−2) and |1−α|^(γ−2) by the vectorised pow_positive (libm's
+            // scalar pow was ~10 % of the whole stage, Eigen's exp∘log ~12 %).
             Eigen::ArrayXd l0(n), l1(n);
             for (index_t i = 0; i < n; ++i) {
                 const double x = a[p0 + i];
                 l0[i] = std::max(std::abs(x), P.floor);
                 l1[i] = std::max(std::abs(x - 1.0), P.floor);
             }
-            l0 = (g2 * l0.log()).exp();
-            l1 = (g2 * l1.log()).exp();
+            Eigen::ArrayXd t0s(n), t1s(n);
+            pow_positive(l0.data(), g2, t0s.data(), n);
+            pow_positive(l1.data(), g2, t1s.data(), n);
             double en = 0.0, mx = 0.0;
             for (index_t i = 0; i < n; ++i) {
                 const index_t p = p0 + i;
                 const double x = a[p];
                 const double a0 = std::abs(x), a1 = std::abs(x - 1.0);
-                const double t0 = l0[i], t1 = l1[i];
+                const double t0 = t0s[i], t1 = t1s[i];
                 // Energy w|a|^γ = w·t·a² above the floor (t = a^(γ−2)); below it
                 // the weight is floored but the energy is still |a|^γ.
                 en += a0 >= P.floor ? w0g * t0 * a0 * a0 : w0g * std::pow(a0, P.gamma);

@@ -255,7 +255,7 @@ void grams_impl(const double* E, index_t M, index_t N, const double* w, index_t 
     }
 }
 
-constexpr index_t kUpdateBlock = 512;  // pixels per pass over E (E block stays in cache)
+constexpr index_t kUpdateBlock = 2048;  // pixels per pass over E (E block stays in cache)
 constexpr index_t kUpdateCap = 128;    // columns per rank update (see kBlock)
 
 }  // namespace
