@@ -151,11 +151,26 @@ void transpose_block(const double* E, index_t M, index_t N, index_t p0, index_t 
     }
 }
 
-// Full Grams in double with syrk_lower: per pixel block, the block is
-// transposed once (pixel-major, padded) and each owned k scales it by
-// sqrt(w_k) and adds its rank-B update.
-void grams_double(const double* E, index_t M, index_t N, const double* w, index_t K, double* out) {
+// Copies the lower triangle of each out[k] (column-major M x M) to the upper
+// one; with `only`, just the k with only[k] != 0.
+void mirror_lower(double* out, index_t K, index_t M, const index_t* only) {
+    const index_t MM = M * M;
+    for (index_t k = 0; k < K; ++k) {
+        if (only && only[k] == 0) continue;
+        double* a = out + k * MM;
+        for (index_t j = 0; j < M; ++j)
+            for (index_t i = j + 1; i < M; ++i) a[i * M + j] = a[j * M + i];
+    }
+}
+
+// Full Grams: per pixel block, the block is transposed once (pixel-major,
+// padded) and each owned k scales it by sqrt(w_k) and adds its rank-B update:
+// syrk_lower in double; in float (benchmarks only) Eigen's SYRK into a float
+// product that is then added in double.
+template <class Real>
+void grams_impl(const double* E, index_t M, index_t N, const double* w, index_t K, double* out) {
     require(M >= 1 && N >= 0 && K >= 0, "weighted_grams: bad sizes");
+    constexpr bool kDouble = std::is_same<Real, double>::value;
     const index_t MM = M * M;
     for (index_t i = 0; i < K * MM; ++i) out[i] = 0.0;
     if (K == 0 || N == 0) return;
@@ -164,7 +179,10 @@ void grams_double(const double* E, index_t M, index_t N, const double* w, index_
     parallel_chunks(K, [&](int tid, index_t kb, index_t ke) {
         if (kb >= ke) return;
         const index_t Mp = padded_rows(M);
-        std::vector<double> Eb(static_cast<size_t>(Mp * kBlock), 0.0), X(Eb.size(), 0.0);
+        std::vector<double> Eb(static_cast<size_t>(Mp * kBlock), 0.0);
+        std::vector<Real> X(Eb.size(), Real(0));
+        Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> tmp;  // float path only
+        if (!kDouble) tmp.resize(M, M);
         for (index_t p0 = 0; p0 < N; p0 += kBlock) {
             if (tid == 0 && poll_interrupt()) stop.store(true);
             if (stop.load(std::memory_order_relaxed) || bad_weight.load(std::memory_order_relaxed))
@@ -181,81 +199,29 @@ void grams_double(const double* E, index_t M, index_t N, const double* w, index_
                     }
                     const double sq = std::sqrt(v);
                     const double* e = Eb.data() + p * Mp;
-                    double* x = X.data() + p * Mp;
-                    for (index_t m = 0; m < M; ++m) x[m] = e[m] * sq;
+                    Real* x = X.data() + p * Mp;
+                    for (index_t m = 0; m < M; ++m) x[m] = static_cast<Real>(e[m] * sq);
                 }
-                syrk_lower(X.data(), M, Mp, B, 1.0, out + k * MM);
-            }
-        }
-    });
-    if (bad_weight.load()) throw InvalidArgument("weighted_grams: weights must be finite and >= 0");
-    if (stop.load()) throw Interrupted();
-    for (index_t k = 0; k < K; ++k) {  // mirror the lower triangle (column-major view)
-        double* a = out + k * MM;
-        for (index_t j = 0; j < M; ++j)
-            for (index_t i = j + 1; i < M; ++i) a[i * M + j] = a[j * M + i];
-    }
-}
-
-template <class Real>
-void grams_impl(const double* E, index_t M, index_t N, const double* w, index_t K, double* out) {
-    require(M >= 1 && N >= 0 && K >= 0, "weighted_grams: bad sizes");
-    using RowMat = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    using Mat = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
-    using OutMap = Eigen::Map<Eigen::MatrixXd>;
-    const index_t MM = M * M;
-    for (index_t i = 0; i < K * MM; ++i) out[i] = 0.0;
-    if (K == 0 || N == 0) return;
-
-    std::atomic<bool> stop{false};
-    std::atomic<bool> bad_weight{false};
-    parallel_chunks(K, [&](int tid, index_t kb, index_t ke) {
-        if (kb >= ke) return;
-        RowMat X(M, kBlock);
-        Eigen::Matrix<Real, Eigen::Dynamic, 1> sw(kBlock);
-        Mat tmp;  // per-block float product (float path only)
-        if (!std::is_same<Real, double>::value) tmp.resize(M, M);
-        for (index_t p0 = 0; p0 < N; p0 += kBlock) {
-            if (tid == 0 && poll_interrupt()) stop.store(true);
-            if (stop.load(std::memory_order_relaxed) || bad_weight.load(std::memory_order_relaxed))
-                return;
-            const index_t B = std::min(kBlock, N - p0);
-            for (index_t k = kb; k < ke; ++k) {
-                const double* wk = w + k * N + p0;
-                for (index_t p = 0; p < B; ++p) {
-                    const double v = wk[p];
-                    if (!(v >= 0.0 && v <= DBL_MAX)) {
-                        bad_weight.store(true);
-                        return;
-                    }
-                    sw[p] = static_cast<Real>(std::sqrt(v));
-                }
-                for (index_t m = 0; m < M; ++m) {
-                    const double* em = E + m * N + p0;
-                    Real* xm = X.data() + m * kBlock;
-                    for (index_t p = 0; p < B; ++p) xm[p] = static_cast<Real>(em[p]) * sw[p];
-                }
-                OutMap Ak(out + k * MM, M, M);
-                if constexpr (std::is_same<Real, double>::value) {
-                    Ak.selfadjointView<Eigen::Lower>().rankUpdate(X.leftCols(B));
+                if constexpr (kDouble) {
+                    syrk_lower(X.data(), M, Mp, B, 1.0, out + k * MM);
                 } else {
+                    using Strided = Eigen::Map<const Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>, 0,
+                                               Eigen::OuterStride<>>;
                     tmp.setZero();
-                    tmp.template selfadjointView<Eigen::Lower>().rankUpdate(X.leftCols(B));
-                    Ak.template triangularView<Eigen::Lower>() += tmp.template cast<double>();
+                    tmp.template selfadjointView<Eigen::Lower>().rankUpdate(
+                        Strided(X.data(), M, B, Eigen::OuterStride<>(Mp)));
+                    Eigen::Map<Eigen::MatrixXd>(out + k * MM, M, M).template triangularView<Eigen::Lower>() +=
+                        tmp.template cast<double>();
                 }
             }
         }
     });
     if (bad_weight.load()) throw InvalidArgument("weighted_grams: weights must be finite and >= 0");
     if (stop.load()) throw Interrupted();
-    for (index_t k = 0; k < K; ++k) {  // mirror the lower triangle (column-major view)
-        double* a = out + k * MM;
-        for (index_t j = 0; j < M; ++j)
-            for (index_t i = j + 1; i < M; ++i) a[i * M + j] = a[j * M + i];
-    }
+    mirror_lower(out, K, M, nullptr);
 }
 
-constexpr index_t kUpdateBlock = 2048;  // pixels per pass over E (E block stays in cache)
+constexpr index_t kUpdateBlock = 512;  // pixels per pass over E (E block stays in cache)
 constexpr index_t kUpdateCap = 128;    // columns per rank update (see kBlock)
 
 }  // namespace
@@ -348,18 +314,13 @@ index_t update_grams(const double* E, index_t M, index_t N, const double* w, ind
         }
     });
     if (stop.load()) throw Interrupted();
-    for (index_t k = 0; k < K; ++k) {
-        if (count[static_cast<size_t>(k)] == 0) continue;
-        double* a = out + k * MM;
-        for (index_t j = 0; j < M; ++j)
-            for (index_t i = j + 1; i < M; ++i) a[i * M + j] = a[j * M + i];
-    }
+    mirror_lower(out, K, M, count.data());
     return total;
 }
 
 void weighted_grams(const double* E, index_t M, index_t N, const double* w, index_t K,
                     double* out) {
-    grams_double(E, M, N, w, K, out);
+    grams_impl<double>(E, M, N, w, K, out);
 }
 
 void weighted_grams_f32(const double* E, index_t M, index_t N, const double* w, index_t K,
