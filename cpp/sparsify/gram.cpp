@@ -56,30 +56,6 @@ struct Vec {
 constexpr int kNC = 8;        // columns per tile
 constexpr int kRowVecs = 3;   // vectors (of W rows) per full tile: 24 accumulators
 #define SSS_OWN_SYRK 1
-#else
-// Without AVX-512, Eigen's SYRK is used (a 4-wide version of this kernel
-// measured half of Eigen's speed on AVX2). The scalar Vec only keeps the
-// code below compiling.
-struct Vec {
-    using V = double;
-    static constexpr int W = 1;
-    static V zero() { return 0.0; }
-    static V load(const double* p) { return *p; }
-    static V bcast(double x) { return x; }
-    static V fma(V a, V b, V c) { return std::fma(a, b, c); }
-    static void store(double* p, V v) { *p = v; }
-};
-constexpr int kNC = 1;
-constexpr int kRowVecs = 4;
-#endif
-
-// Padded column length for M values: a multiple of the vector width and of
-// kNC, so that every tile's loads and broadcasts stay inside a column.
-inline index_t padded_rows(index_t M) {
-    index_t q = Vec::W;
-    while (q % kNC != 0) q += Vec::W;  // lcm(W, kNC)
-    return (M + q - 1) / q * q;
-}
 
 template <int RV>
 inline void syrk_tile(const double* X, index_t Mp, index_t n, index_t r0, index_t c0,
@@ -114,6 +90,22 @@ inline void syrk_tile(const double* X, index_t Mp, index_t n, index_t r0, index_
         for (int i = 0; i < RV; ++i) Vec::store(buf + i * W, acc[i][c]);
         for (index_t r = std::max(r0, cc); r < r1; ++r) C[cc * M + r] += sign * buf[r - r0];
     }
+}
+
+#endif  // __AVX512F__ (otherwise syrk_lower uses Eigen's SYRK: a 4-wide version of
+        // this kernel measured half of Eigen's speed on AVX2)
+
+// Padded column length for M values: with the own kernel a multiple of the
+// vector width and of kNC, so that every tile's loads and broadcasts stay
+// inside a column; M itself otherwise.
+inline index_t padded_rows(index_t M) {
+#ifdef SSS_OWN_SYRK
+    index_t q = Vec::W;
+    while (q % kNC != 0) q += Vec::W;  // lcm(W, kNC)
+    return (M + q - 1) / q * q;
+#else
+    return M;
+#endif
 }
 
 // C (M x M, column-major) lower triangle += sign · X Xᵀ; X is Mp x n with
