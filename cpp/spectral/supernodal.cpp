@@ -4,6 +4,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 #include "common/parallel.hpp"
 
@@ -67,9 +68,52 @@ bool ldlt_blocked(Eigen::Ref<MatrixCM> a, std::vector<double>& d) {
 // at compile time (the common block sizes); KC == 0 takes it at run time.
 constexpr index_t kColBlock = 4;  // factor columns applied per pass over a row
 
+// For k = 8 and 16 the kernels below hold a k-wide row in NV = k/8 vectors of
+// 8 doubles (GCC/Clang vector extension: one zmm with AVX-512, two ymm with
+// AVX2). Left to the auto-vectoriser, GCC vectorised the triangular solves
+// across rows with permutes and horizontal sums (the same row of y is read
+// and written through one pointer) and kept update_backward's accumulators
+// on the stack; with explicit vectors every FMA works on a row.
+typedef double Vec8 __attribute__((vector_size(64)));
+// Vec8 never crosses a non-inlined call, so GCC's note that passing it by
+// value has a different ABI without AVX-512 does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+inline Vec8 vload(const double* p) {
+    Vec8 v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+inline void vstore(double* p, Vec8 v) { std::memcpy(p, &v, sizeof v); }
+#if defined(__AVX512F__)
+constexpr int kVecColBlock = 8;  // 8 x NV accumulators fit the 32 zmm registers
+#else
+constexpr int kVecColBlock = 4;
+#endif
+template <int KC>
+constexpr bool kVectorRows = KC > 0 && KC % 8 == 0;
+
 // y (nj x k) <- L11⁻¹ y.
 template <int KC>
 void tri_forward(const double* l, index_t nf, index_t nj, double* y, index_t k) {
+    if constexpr (kVectorRows<KC>) {
+        constexpr int NV = KC / 8;
+        for (index_t j = 0; j < nj; ++j) {
+            const double* col = l + j * nf;
+            double* yj = y + j * KC;
+            const double inv = 1.0 / col[j];
+            Vec8 v[NV];
+            for (int q = 0; q < NV; ++q) {
+                v[q] = vload(yj + 8 * q) * inv;
+                vstore(yj + 8 * q, v[q]);
+            }
+            for (index_t i = j + 1; i < nj; ++i) {
+                const double a = col[i];
+                double* yi = y + i * KC;
+                for (int q = 0; q < NV; ++q) vstore(yi + 8 * q, vload(yi + 8 * q) - a * v[q]);
+            }
+        }
+        return;
+    }
     const index_t kk = KC > 0 ? KC : k;
     for (index_t j = 0; j < nj; ++j) {
         const double* col = l + j * nf;
@@ -88,6 +132,37 @@ void tri_forward(const double* l, index_t nf, index_t nj, double* y, index_t k) 
 template <int KC>
 void update_forward(const double* __restrict l, index_t nf, index_t nj, const double* __restrict y,
                     double* __restrict u, index_t k, index_t i0, index_t i1) {
+    if constexpr (kVectorRows<KC>) {
+        constexpr int NV = KC / 8;
+        index_t j = 0;
+        for (; j + kVecColBlock <= nj; j += kVecColBlock) {
+            const double* c[kVecColBlock];
+            Vec8 yv[kVecColBlock][NV];
+            for (int t = 0; t < kVecColBlock; ++t) {
+                c[t] = l + (j + t) * nf + nj;
+                for (int q = 0; q < NV; ++q) yv[t][q] = vload(y + (j + t) * KC + 8 * q);
+            }
+            for (index_t i = i0; i < i1; ++i) {
+                double* ui = u + i * KC;
+                for (int q = 0; q < NV; ++q) {
+                    Vec8 acc = vload(ui + 8 * q);
+                    for (int t = 0; t < kVecColBlock; ++t) acc -= c[t][i] * yv[t][q];
+                    vstore(ui + 8 * q, acc);
+                }
+            }
+        }
+        for (; j < nj; ++j) {
+            const double* c0 = l + j * nf + nj;
+            Vec8 y0[NV];
+            for (int q = 0; q < NV; ++q) y0[q] = vload(y + j * KC + 8 * q);
+            for (index_t i = i0; i < i1; ++i) {
+                const double a0 = c0[i];
+                double* ui = u + i * KC;
+                for (int q = 0; q < NV; ++q) vstore(ui + 8 * q, vload(ui + 8 * q) - a0 * y0[q]);
+            }
+        }
+        return;
+    }
     const index_t kk = KC > 0 ? KC : k;
     index_t j = 0;
     for (; j + kColBlock <= nj; j += kColBlock) {
@@ -120,6 +195,34 @@ void update_forward(const double* __restrict l, index_t nf, index_t nj, const do
 template <int KC>
 void update_backward(const double* __restrict l, index_t nf, index_t nj, index_t nr, double* __restrict y,
                      const double* __restrict x, index_t k, index_t j0, index_t j1) {
+    if constexpr (kVectorRows<KC>) {
+        constexpr int NV = KC / 8;
+        index_t j = j0;
+        for (; j + kVecColBlock <= j1; j += kVecColBlock) {
+            const double* c[kVecColBlock];
+            Vec8 sv[kVecColBlock][NV] = {};
+            for (int t = 0; t < kVecColBlock; ++t) c[t] = l + (j + t) * nf + nj;
+            for (index_t i = 0; i < nr; ++i) {
+                for (int q = 0; q < NV; ++q) {
+                    const Vec8 xi = vload(x + i * KC + 8 * q);
+                    for (int t = 0; t < kVecColBlock; ++t) sv[t][q] += c[t][i] * xi;
+                }
+            }
+            for (int t = 0; t < kVecColBlock; ++t)
+                for (int q = 0; q < NV; ++q)
+                    vstore(y + (j + t) * KC + 8 * q, vload(y + (j + t) * KC + 8 * q) - sv[t][q]);
+        }
+        for (; j < j1; ++j) {
+            const double* c0 = l + j * nf + nj;
+            Vec8 s0[NV] = {};
+            for (index_t i = 0; i < nr; ++i) {
+                const double a0 = c0[i];
+                for (int q = 0; q < NV; ++q) s0[q] += a0 * vload(x + i * KC + 8 * q);
+            }
+            for (int q = 0; q < NV; ++q) vstore(y + j * KC + 8 * q, vload(y + j * KC + 8 * q) - s0[q]);
+        }
+        return;
+    }
     const index_t kk = KC > 0 ? KC : k;
     constexpr index_t kMaxK = KC > 0 ? KC : 64;
     double acc[kColBlock][kMaxK];
@@ -165,6 +268,21 @@ void update_backward(const double* __restrict l, index_t nf, index_t nj, index_t
 // y (nj x k) <- L11⁻ᵀ y.
 template <int KC>
 void tri_backward(const double* l, index_t nf, index_t nj, double* y, index_t k) {
+    if constexpr (kVectorRows<KC>) {
+        constexpr int NV = KC / 8;
+        for (index_t j = nj - 1; j >= 0; --j) {
+            const double* col = l + j * nf;
+            Vec8 sum[NV] = {};
+            for (index_t i = j + 1; i < nj; ++i) {
+                const double a = col[i];
+                for (int q = 0; q < NV; ++q) sum[q] += a * vload(y + i * KC + 8 * q);
+            }
+            const double inv = 1.0 / col[j];
+            double* yj = y + j * KC;
+            for (int q = 0; q < NV; ++q) vstore(yj + 8 * q, (vload(yj + 8 * q) - sum[q]) * inv);
+        }
+        return;
+    }
     const index_t kk = KC > 0 ? KC : k;
     for (index_t j = nj - 1; j >= 0; --j) {
         const double* col = l + j * nf;
