@@ -57,6 +57,8 @@ def test_weighted_grams_match_einsum(M, N, K):
     for k in range(K):
         assert np.abs(G[k] - R[k]).max() <= 1e-12 * np.abs(R[k]).max()
         assert np.array_equal(G[k], G[k].T)
+    # the pixel-major copy of E (the constrained stage's path) gives the same bits
+    assert np.array_equal(core.weighted_grams(E, w, pixel_major=True), G)
 
 
 @pytest.mark.parametrize("g", [-1.2, -1.1, 0.8, -0.01, 2.5])
@@ -112,8 +114,11 @@ def test_update_grams_matches_rebuild(ratio, M):
     wt = 10.0 ** rng.uniform(-2, 6, size=(K, N))
     w = wt * 10.0 ** rng.uniform(-2, 2, size=(K, N))
     G = core.weighted_grams(E, wt)
+    G_pm, wt_pm = G.copy(), wt.copy()
     wt1 = wt.copy()
     n = core.update_grams(E, w, ratio, wt1, G)
+    assert core.update_grams(E, w, ratio, wt_pm, G_pm, pixel_major=True) == n
+    assert np.array_equal(G_pm, G) and np.array_equal(wt_pm, wt1)
     moved = (w > wt * ratio) | (w * ratio < wt)
     assert n == moved.sum() > 0
     np.testing.assert_array_equal(wt1, np.where(moved, w, wt))

@@ -15,7 +15,7 @@ namespace sss::bind {
 void bind_constrained(py::module_& m) {
     m.def(
         "weighted_grams",
-        [](const carray<double>& E, const carray<double>& w, bool f32) {
+        [](const carray<double>& E, const carray<double>& w, bool f32, bool pixel_major) {
             require(E.ndim() == 2 && w.ndim() == 2 && w.shape(1) == E.shape(1),
                     "weighted_grams: E must be (M, N) and w (K, N)");
             const index_t M = E.shape(0), N = E.shape(1), K = w.shape(0);
@@ -23,15 +23,23 @@ void bind_constrained(py::module_& m) {
             {
                 py::gil_scoped_release release;
                 reset_interrupt();
+                std::vector<double> Et;
+                if (pixel_major) {
+                    Et.resize(static_cast<size_t>(gram_padded_rows(M) * N));
+                    gram_pixel_major(E.data(), M, N, Et.data());
+                }
+                const double* etp = pixel_major ? Et.data() : nullptr;
                 if (f32)
-                    weighted_grams_f32(E.data(), M, N, w.data(), K, out.data());
+                    weighted_grams_f32(E.data(), M, N, w.data(), K, out.data(), etp);
                 else
-                    weighted_grams(E.data(), M, N, w.data(), K, out.data());
+                    weighted_grams(E.data(), M, N, w.data(), K, out.data(), etp);
             }
             return to_numpy(std::move(out), {K, M, M});
         },
         py::arg("E").noconvert(), py::arg("w").noconvert(), py::arg("f32") = false,
-        "out[k] = E diag(w[k]) E^T for E (M, N), w (K, N) >= 0; returns (K, M, M).");
+        py::arg("pixel_major") = false,
+        "out[k] = E diag(w[k]) E^T for E (M, N), w (K, N) >= 0; returns (K, M, M). "
+        "pixel_major: go through the pixel-major copy of E, as the constrained stage does.");
 
     m.def(
         "pow_positive",
@@ -140,7 +148,7 @@ void bind_constrained(py::module_& m) {
     m.def(
         "update_grams",
         [](const carray<double>& E, const carray<double>& w, double ratio, py::array_t<double> wt,
-           py::array_t<double> G) {
+           py::array_t<double> G, bool pixel_major) {
             require(E.ndim() == 2 && w.ndim() == 2 && w.shape(1) == E.shape(1),
                     "update_grams: E must be (M, N) and w (K, N)");
             const index_t M = E.shape(0), N = E.shape(1), K = w.shape(0);
@@ -156,14 +164,21 @@ void bind_constrained(py::module_& m) {
             {
                 py::gil_scoped_release release;
                 reset_interrupt();
-                n = update_grams(E.data(), M, N, w.data(), K, ratio, wtp, Gp);
+                std::vector<double> Et;
+                if (pixel_major) {
+                    Et.resize(static_cast<size_t>(gram_padded_rows(M) * N));
+                    gram_pixel_major(E.data(), M, N, Et.data());
+                }
+                n = update_grams(E.data(), M, N, w.data(), K, ratio, wtp, Gp,
+                                 pixel_major ? Et.data() : nullptr);
             }
             return n;
         },
         py::arg("E").noconvert(), py::arg("w").noconvert(), py::arg("ratio"),
-        py::arg("wt").noconvert(), py::arg("G").noconvert(),
+        py::arg("wt").noconvert(), py::arg("G").noconvert(), py::arg("pixel_major") = false,
         "In place: G[k] += E diag(w[k]-wt[k]) E^T over pixels whose w/wt is outside "
-        "[1/ratio, ratio], and wt = w there. Returns the number of updated (k, p).");
+        "[1/ratio, ratio], and wt = w there. Returns the number of updated (k, p). "
+        "pixel_major: as for weighted_grams.");
 }
 
 }  // namespace sss::bind
