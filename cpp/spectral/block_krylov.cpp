@@ -189,9 +189,12 @@ BlockKrylovResult block_krylov_largest(index_t n, const BlockOperator& op,
     index_t kept = 0; // Ritz vectors kept at the last restart
     std::uint64_t reseed = opt.seed + 2;
 
+    // One n x b work block for the whole run: a fresh 52 MB block per
+    // iteration (at 640²) is fresh pages, faulted in and cleared every time.
+    Mat w(n, b);
     for (;;) {
         check_interrupt();
-        Mat w = v.middleCols(cur, b);
+        w = v.middleCols(cur, b);
         op(w.data(), b, n);
         res.n_applied += b;
         // The recurrence couples block cur to the block before it only when
