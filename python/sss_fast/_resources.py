@@ -11,7 +11,7 @@ eigenvector copies (a few M·N doubles) and the supernodal Cholesky factor
 256², plus a dense block for the s superpixel nodes ordered last)::
 
     eigen   ≈ 3.2 MB + N·(2373 + 24.2·M) B + 18.0·s² B
-    sparse  ≈ 8·N·(2·M + 4·K₀ + 16) B          (constrained stage)
+    sparse  ≈ 8·N·(3·M + 4·K₀ + 24) B          (constrained stage)
     reduce  ≈ 8·N·(3.5·D + 60) B               (raw features with D ≠ 3)
 
 with N = H·W, M = ``n_eigenvectors``, K₀ = ``n_initial_components``,
@@ -91,7 +91,9 @@ def estimate_peak_memory(height: int, width: int, params: Optional[Params] = Non
     d = max(1, int(n_feature_channels))
     eigen = (_EIG_BASE + n * (_EIG_PER_PIXEL + _EIG_PER_PIXEL_M * m)
              + _EIG_SPECIAL_SQ * float(s) ** 2)
-    sparse = 8.0 * n * (2 * m + 4 * k0 + 16)
+    # E, its pixel-major copy for the Gram kernels (M rounded up to 8), and
+    # the per-component weight and alpha arrays.
+    sparse = 8.0 * n * (3 * m + 4 * k0 + 24)
     reduce = 8.0 * n * (3.5 * d + 60) if d != 3 else 0.0
     return int(_MARGIN * max(eigen, sparse, reduce))
 
