@@ -11,6 +11,19 @@
 #include "sparsify/gram.hpp"
 
 namespace sss::bind {
+namespace {
+
+// The pixel-major copy of E the Gram kernels can take (empty when not wanted).
+std::vector<double> pixel_major_copy(const double* E, index_t M, index_t N, bool wanted) {
+    std::vector<double> Et;
+    if (wanted) {
+        Et.resize(static_cast<size_t>(gram_padded_rows(M) * N));
+        gram_pixel_major(E, M, N, Et.data());
+    }
+    return Et;
+}
+
+}  // namespace
 
 void bind_constrained(py::module_& m) {
     m.def(
@@ -23,11 +36,7 @@ void bind_constrained(py::module_& m) {
             {
                 py::gil_scoped_release release;
                 reset_interrupt();
-                std::vector<double> Et;
-                if (pixel_major) {
-                    Et.resize(static_cast<size_t>(gram_padded_rows(M) * N));
-                    gram_pixel_major(E.data(), M, N, Et.data());
-                }
+                const std::vector<double> Et = pixel_major_copy(E.data(), M, N, pixel_major);
                 const double* etp = pixel_major ? Et.data() : nullptr;
                 if (f32)
                     weighted_grams_f32(E.data(), M, N, w.data(), K, out.data(), etp);
@@ -164,11 +173,7 @@ void bind_constrained(py::module_& m) {
             {
                 py::gil_scoped_release release;
                 reset_interrupt();
-                std::vector<double> Et;
-                if (pixel_major) {
-                    Et.resize(static_cast<size_t>(gram_padded_rows(M) * N));
-                    gram_pixel_major(E.data(), M, N, Et.data());
-                }
+                const std::vector<double> Et = pixel_major_copy(E.data(), M, N, pixel_major);
                 n = update_grams(E.data(), M, N, w.data(), K, ratio, wtp, Gp,
                                  pixel_major ? Et.data() : nullptr);
             }
