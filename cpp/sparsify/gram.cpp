@@ -1,6 +1,7 @@
 // See gram.hpp. Each thread owns a contiguous range of the K output matrices
 // and streams all pixels in blocks of kBlock: per block it transposes the E
-// block once (one column of M values per pixel), and per owned k forms
+// block once (one column of M values per pixel), or reads it in place from
+// the caller's pixel-major copy of E, and per owned k forms
 // X = E_block · diag(sqrt(w_k)) and does the symmetric rank-B update
 // A_k += X Xᵀ with syrk_lower below. Each A_k is the sum over blocks in pixel
 // order, whatever the thread count. (The float variant, for benchmarks only,
