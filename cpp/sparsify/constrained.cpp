@@ -221,7 +221,7 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
     const CMap En(E, N, M);  // column m = eigenvector m
     // Pixel-major E for the Gram kernels, made once: otherwise every Gram
     // build or update transposed E again, block by block, in every thread
-    // (~5 % of the stage at 640²). Costs one more copy of E while the stage runs.
+    // (~6 % of the stage at 640², perf). Costs one more copy of E while the stage runs.
     std::vector<double> Et;
     if (K > 1) {
         Et.resize(static_cast<size_t>(gram_padded_rows(M) * N));

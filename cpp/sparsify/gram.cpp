@@ -131,45 +131,12 @@ void syrk_lower(const double* X, index_t M, index_t Mp, index_t n, double sign, 
 
 // out (Mp x (p1 − p0), column-major) = columns p0..p1 of E (M x N, one vector
 // per row), i.e. one contiguous column of M values per pixel; rows M..Mp stay
-// as they are (zero). With AVX-512, 8 x 8 tiles are transposed in registers
-// (scalar, this copy was ~6 % of the constrained stage at 640², perf).
+// as they are (zero). Scalar: the constrained stage runs it once over E
+// (gram_pixel_major), not per Gram call.
 void transpose_block(const double* E, index_t M, index_t N, index_t p0, index_t p1, index_t Mp,
                      double* out) {
     constexpr index_t kTile = 8;
-    index_t q0 = p0;
-#if defined(__AVX512F__)
-    const index_t m8 = M / 8 * 8;
-    for (; q0 + kTile <= p1; q0 += kTile) {
-        double* o = out + (q0 - p0) * Mp;
-        for (index_t m0 = 0; m0 < m8; m0 += 8) {
-            __m512d r[8];
-            for (int i = 0; i < 8; ++i) r[i] = _mm512_loadu_pd(E + (m0 + i) * N + q0);
-            __m512d t[8], u[8];
-            for (int i = 0; i < 8; i += 2) {
-                t[i] = _mm512_unpacklo_pd(r[i], r[i + 1]);      // pixels 0 2 4 6 of rows i, i+1
-                t[i + 1] = _mm512_unpackhi_pd(r[i], r[i + 1]);  // pixels 1 3 5 7
-            }
-            for (int i = 0; i < 8; i += 4) {
-                u[i] = _mm512_shuffle_f64x2(t[i], t[i + 2], 0x88);      // pixels 0 4
-                u[i + 1] = _mm512_shuffle_f64x2(t[i], t[i + 2], 0xDD);  // pixels 2 6
-                u[i + 2] = _mm512_shuffle_f64x2(t[i + 1], t[i + 3], 0x88);  // pixels 1 5
-                u[i + 3] = _mm512_shuffle_f64x2(t[i + 1], t[i + 3], 0xDD);  // pixels 3 7
-            }
-            // pixel j's 8 values: (u[a], u[a + 4]) lanes picked by 0x88 / 0xDD
-            const int src[8] = {0, 2, 1, 3, 0, 2, 1, 3};
-            for (int j = 0; j < 8; ++j) {
-                const __m512d v = j < 4 ? _mm512_shuffle_f64x2(u[src[j]], u[src[j] + 4], 0x88)
-                                        : _mm512_shuffle_f64x2(u[src[j]], u[src[j] + 4], 0xDD);
-                _mm512_storeu_pd(o + j * Mp + m0, v);
-            }
-        }
-        for (index_t m = m8; m < M; ++m) {
-            const double* em = E + m * N;
-            for (index_t q = q0; q < q0 + kTile; ++q) out[(q - p0) * Mp + m] = em[q];
-        }
-    }
-#endif
-    for (; q0 < p1; q0 += kTile) {
+    for (index_t q0 = p0; q0 < p1; q0 += kTile) {
         const index_t q1 = std::min(p1, q0 + kTile);
         for (index_t m = 0; m < M; ++m) {
             const double* em = E + m * N;
