@@ -129,6 +129,24 @@ def test_update_grams_matches_rebuild(ratio, M):
         assert np.array_equal(G[k], G[k].T)
 
 
+def test_update_grams_max_updates_leaves_everything_when_exceeded():
+    rng = np.random.default_rng(6029)
+    E = rng.standard_normal((9, 2500))
+    wt = rng.random((3, 2500)) + 0.1
+    w = wt * rng.uniform(0.1, 10, size=wt.shape)
+    n_moved = int(((w > wt * 2.0) | (w * 2.0 < wt)).sum())
+    G0 = core.weighted_grams(E, wt)
+    G, t = G0.copy(), wt.copy()
+    assert core.update_grams(E, w, 2.0, t, G, max_updates=n_moved - 1) == n_moved
+    assert np.array_equal(G, G0) and np.array_equal(t, wt)
+    # at the limit exactly, the update goes ahead as without one
+    G1, t1 = G0.copy(), wt.copy()
+    assert core.update_grams(E, w, 2.0, t1, G1, max_updates=n_moved) == n_moved
+    G2, t2 = G0.copy(), wt.copy()
+    core.update_grams(E, w, 2.0, t2, G2)
+    assert np.array_equal(G1, G2) and np.array_equal(t1, t2) and not np.array_equal(t1, wt)
+
+
 def test_update_grams_threads_identical_and_validates():
     rng = np.random.default_rng(4711)
     E = rng.standard_normal((12, 4000))

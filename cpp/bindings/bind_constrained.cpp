@@ -157,7 +157,7 @@ void bind_constrained(py::module_& m) {
     m.def(
         "update_grams",
         [](const carray<double>& E, const carray<double>& w, double ratio, py::array_t<double> wt,
-           py::array_t<double> G, bool pixel_major) {
+           py::array_t<double> G, bool pixel_major, index_t max_updates) {
             require(E.ndim() == 2 && w.ndim() == 2 && w.shape(1) == E.shape(1),
                     "update_grams: E must be (M, N) and w (K, N)");
             const index_t M = E.shape(0), N = E.shape(1), K = w.shape(0);
@@ -175,15 +175,17 @@ void bind_constrained(py::module_& m) {
                 reset_interrupt();
                 const std::vector<double> Et = pixel_major_copy(E.data(), M, N, pixel_major);
                 n = update_grams(E.data(), M, N, w.data(), K, ratio, wtp, Gp,
-                                 pixel_major ? Et.data() : nullptr);
+                                 pixel_major ? Et.data() : nullptr, max_updates);
             }
             return n;
         },
         py::arg("E").noconvert(), py::arg("w").noconvert(), py::arg("ratio"),
         py::arg("wt").noconvert(), py::arg("G").noconvert(), py::arg("pixel_major") = false,
+        py::arg("max_updates") = -1,
         "In place: G[k] += E diag(w[k]-wt[k]) E^T over pixels whose w/wt is outside "
         "[1/ratio, ratio], and wt = w there. Returns the number of updated (k, p). "
-        "pixel_major: as for weighted_grams.");
+        "pixel_major: as for weighted_grams. max_updates >= 0: when more (k, p) than that "
+        "qualify, returns their count and changes nothing.");
 }
 
 }  // namespace sss::bind

@@ -352,23 +352,16 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
                 for (index_t k = 0; k < K; ++k) Map(G.data() + k * MM, M, M) = c0 * EtE;
             }
             {
-                std::vector<index_t> cnt(static_cast<size_t>(K), 0);
-                const double rho = P.precond_ratio;
-                parallel_for(0, K, [&](index_t k) {
-                    index_t c = 0;
-                    const double* wk = W.data() + k * N;
-                    const double* tk = wt.data() + k * N;
-                    for (index_t p = 0; p < N; ++p) c += (wk[p] > tk[p] * rho || wk[p] * rho < tk[p]) ? 1 : 0;
-                    cnt[static_cast<size_t>(k)] = c;
-                });
-                index_t total = 0;
-                for (index_t c : cnt) total += c;
+                // Update the pixels whose weight left the factor ρ, or rebuild
+                // when more than kRebuildFraction of them did (update_grams
+                // counts first and then leaves everything as it was).
+                const index_t limit = static_cast<index_t>(kRebuildFraction * static_cast<double>(K * N));
+                const index_t total = update_grams(E, M, N, W.data(), K, P.precond_ratio, wt.data(),
+                                                   G.data(), Et.data(), limit);
                 work = static_cast<double>(total) / static_cast<double>(K * N);
-                if (work > kRebuildFraction) {
+                if (total > limit) {
                     full_grams();
                     work = 1.0;
-                } else if (total > 0) {
-                    update_grams(E, M, N, W.data(), K, rho, wt.data(), G.data(), Et.data());
                 }
             }
             factor_pre();

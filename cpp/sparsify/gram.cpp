@@ -227,7 +227,7 @@ constexpr index_t kUpdateCap = 128;    // columns per rank update (see kBlock)
 }  // namespace
 
 index_t update_grams(const double* E, index_t M, index_t N, const double* w, index_t K,
-                     double ratio, double* wt, double* out, const double* Et) {
+                     double ratio, double* wt, double* out, const double* Et, index_t max_updates) {
     require(M >= 1 && N >= 0 && K >= 0, "update_grams: bad sizes");
     require(ratio >= 1.0, "update_grams: ratio must be >= 1");
     const index_t MM = M * M;
@@ -250,7 +250,7 @@ index_t update_grams(const double* E, index_t M, index_t N, const double* w, ind
     if (bad_weight.load()) throw InvalidArgument("update_grams: weights must be finite and > 0");
     index_t total = 0;
     for (index_t c : count) total += c;
-    if (total == 0) return 0;
+    if (total == 0 || (max_updates >= 0 && total > max_updates)) return total;
 
     // Contiguous ranges of k with about equal work, one per thread. Any split
     // gives the same result (each out[k] is owned by one thread).

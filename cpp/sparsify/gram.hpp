@@ -43,9 +43,12 @@ void weighted_grams_f32(const double* E, index_t M, index_t N, const double* w, 
 // InvalidArgument otherwise) and ratio >= 1. Each out[k] is accumulated by
 // one thread in pixel order, so the result is bit-identical for any thread
 // count. Returns the number of (k, p) pairs updated; flops ≈ count · M (M + 1).
-// Et as for weighted_grams.
+// Et as for weighted_grams. With max_updates >= 0, a count above it returns
+// at once with wt and out untouched (the caller rebuilds the Grams instead:
+// it then needs no pass of its own to count).
 index_t update_grams(const double* E, index_t M, index_t N, const double* w, index_t K,
-                     double ratio, double* wt, double* out, const double* Et = nullptr);
+                     double ratio, double* wt, double* out, const double* Et = nullptr,
+                     index_t max_updates = -1);
 
 // Pixel-major copy of E for the functions above: pixel p's M values at
 // Et + p · gram_padded_rows(M), then zeros up to that length. Et must hold
