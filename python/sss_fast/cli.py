@@ -379,6 +379,9 @@ def cmd_batch(args) -> int:
             raise CLIError(f"--scheduler needs Dask distributed; install it with: "
                            f"{DISTRIBUTED_HINT}", EXIT_EXTRA) from None
     opts = _job_options(args, args.features_dir is not None)
+    # A wrong folder is reported before a missing extra (fix the cheap thing first).
+    if not os.path.isdir(args.in_dir):
+        raise CLIError(f"{args.in_dir}: not a folder", EXIT_INPUT)
     if args.features_dir is None and args.method == "sss":
         _need_torch("batch without --features-dir")
     log = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
