@@ -48,6 +48,13 @@ def test_intermediates(scene_result):
     assert r.superpixels.labels.shape == r.layers.shape[1:]
     assert set(r.timings) >= set(sss_fast.STAGES) | {"total"}
     assert r.info["eigen"]["max_residual"] <= 1e-6
+    # constrained-stage solver facts, one entry per IRLS iteration
+    con, n_it = r.info["constrained"], r.info["constrained_energy"].size
+    assert n_it == sss_fast.Params().constrained_iterations
+    assert {k: v.shape for k, v in con.items()} == {k: (n_it,) for k in con}
+    assert con["n_components"][0] == r.info["n_initial_components"]
+    assert con["n_components"][-1] >= r.info["n_components"]
+    assert (con["pcg_iterations"] >= 1).all() and (con["gram_work"] >= 0).all()
 
 
 def test_same_seed_same_layers_and_threads(scene, scene_result):

@@ -39,8 +39,10 @@ class SegmentResult:
     timings : dict
         Seconds per stage (see :data:`STAGES`) and ``"total"``.
     info : dict
-        Solver facts: eigen solver statistics, relaxed-stage energies and CG
-        counts, component counts, how much the clean-up changed the layers.
+        Solver facts: eigen solver statistics, per-iteration constrained-stage
+        component counts, CG iterations and Gram work (``info["constrained"]``),
+        relaxed-stage energies and CG counts, how much the clean-up changed the
+        layers.
     features : (H, W, 3) float64
         The reduced features used.
     superpixels, laplacian, eigenvalues, eigenvectors, initial_labels,
@@ -227,6 +229,9 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     info["n_initial_components"] = int(init.max()) + 1
     info["n_components"] = int(comps.shape[0])
     info["constrained_energy"] = np.asarray(hist.energy)
+    info["constrained"] = {"n_components": np.asarray(hist.n_components),
+                           "pcg_iterations": np.asarray(hist.pcg_iterations),
+                           "gram_work": np.asarray(hist.gram_work)}
 
     t = stage("grouping")
     grouped = grouping.group_components(comps, feats, params.n_layers, seed=seed)
