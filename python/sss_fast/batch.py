@@ -181,6 +181,13 @@ class _Runner:
                      f"({rec['seconds']:.1f} s) {tail}")
 
 
+def check_folders(in_dir, features_dir=None) -> None:
+    """Raises InputError unless ``in_dir`` (and ``features_dir``, if given) are folders."""
+    for d in (in_dir, features_dir):
+        if d is not None and not Path(d).is_dir():
+            raise _export.InputError(f"{d}: not a folder")
+
+
 def run_batch(in_dir, out_dir, opts: JobOptions = JobOptions(), *, workers: int = 1,
               scheduler: Optional[str] = None, features_dir=None, overwrite: bool = False,
               log: Optional[Callable[[str], None]] = None, max_in_flight: Optional[int] = None,
@@ -217,11 +224,8 @@ def run_batch(in_dir, out_dir, opts: JobOptions = JobOptions(), *, workers: int 
         each) and ``summary_file``; also written to ``out_dir/batch_summary.json``.
     """
     in_dir, out_dir = Path(in_dir), Path(out_dir)
-    if not in_dir.is_dir():
-        raise _export.InputError(f"{in_dir}: not a folder")
     features_dir = Path(features_dir) if features_dir is not None else None
-    if features_dir is not None and not features_dir.is_dir():
-        raise _export.InputError(f"{features_dir}: not a folder")
+    check_folders(in_dir, features_dir)
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a positive int, got {workers!r}")
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -370,7 +370,7 @@ def cmd_demo(args) -> int:
 
 def cmd_batch(args) -> int:
     from . import _export
-    from .batch import DISTRIBUTED_HINT, run_batch
+    from .batch import DISTRIBUTED_HINT, check_folders, run_batch
 
     if args.scheduler:
         try:
@@ -379,13 +379,12 @@ def cmd_batch(args) -> int:
             raise CLIError(f"--scheduler needs Dask distributed; install it with: "
                            f"{DISTRIBUTED_HINT}", EXIT_EXTRA) from None
     opts = _job_options(args, args.features_dir is not None)
-    # A wrong folder is reported before a missing extra (fix the cheap thing first).
-    if not os.path.isdir(args.in_dir):
-        raise CLIError(f"{args.in_dir}: not a folder", EXIT_INPUT)
-    if args.features_dir is None and args.method == "sss":
-        _need_torch("batch without --features-dir")
     log = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
     try:
+        # A wrong folder is reported (exit 3) before a missing extra (exit 4).
+        check_folders(args.in_dir, args.features_dir)
+        if args.features_dir is None and args.method == "sss":
+            _need_torch("batch without --features-dir")
         summary = run_batch(args.in_dir, args.out_dir, opts, workers=args.workers,
                             scheduler=args.scheduler, features_dir=args.features_dir,
                             overwrite=args.overwrite, log=log)
