@@ -61,11 +61,18 @@ print(json.dumps({"size": size, "wall": wall, "timings": r.timings, "peak_bytes"
 PROBE = r"""
 import json, time
 import numpy as np
+def best_of_3(f):
+    f()  # warm-up
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t)
+    return min(times)
 a = np.random.default_rng(1).random((4096, 4096)); b = a.T.copy()
-a @ b
-best = min((lambda t: (a @ b, time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(3))
+best = best_of_3(lambda: a @ b)
 x = np.ones(64_000_000)
-rd = min((lambda t: (x.sum(), time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(3))
+rd = best_of_3(x.sum)
 print(json.dumps({"dgemm_gflops": 2 * 4096 ** 3 / best / 1e9, "read_gbs": x.nbytes / rd / 1e9}))
 """
 
