@@ -386,3 +386,75 @@ def test_bad_arguments(crop_problem):
     g[0, 0, 0] = np.inf
     with pytest.raises(ValueError, match="features"):
         constrained.initial_components(g, 4, seed=1)
+
+
+# ---- the pixel-subsampled stage (Params.constrained_stride) ----------------------
+def test_grid_sample_layout():
+    idx = constrained.grid_sample(7, 5, 2)
+    ys, xs = np.divmod(idx, 5)
+    assert set(ys) == {0, 2, 4, 6} and set(xs) == {0, 2, 4}
+    assert np.array_equal(idx, np.sort(idx))  # row-major
+    idx3 = constrained.grid_sample(9, 9, 3)   # centred: rows and columns 1, 4, 7
+    assert set(np.divmod(idx3, 9)[0]) == {1, 4, 7}
+    assert np.array_equal(constrained.grid_sample(4, 4, 1), np.arange(16))
+    # a stride larger than the image still samples one pixel per row / column
+    assert constrained.grid_sample(2, 3, 5).size == 1
+    with pytest.raises(ValueError, match="stride"):
+        constrained.grid_sample(4, 4, 0)
+
+
+@pytest.mark.parametrize("side,stride", [(640, 4), (480, 3), (320, 2), (225, 1), (96, 1)])
+def test_auto_stride(side, stride):
+    assert constrained.grid_stride(Params(), side, side) == stride
+    assert constrained.grid_stride(replace(Params(), constrained_stride=3), side, side) == 3
+
+
+def test_stride_params_are_validated():
+    for bad in (0, -2, 1.5, True, "fast"):
+        with pytest.raises(ValueError, match="constrained_stride"):
+            Params(constrained_stride=bad)
+    with pytest.raises(ValueError, match="constrained_min_samples"):
+        Params(constrained_min_samples=0)
+
+
+def test_strided_stage_is_the_sampled_problem_lifted(crop_problem):
+    """Stride s solves the sampled problem (E on the sample, eigenvalues scaled by
+    N_s/N) and lifts its components to every pixel through their coefficients."""
+    E, lam, labels, _ = crop_problem
+    s = CROP[2]
+    p = replace(Params(), constrained_stride=2, constrained_iterations=12)
+    full = constrained.constrained_sparsify(E, lam, labels, p, shape=(s, s))
+    sample = constrained.grid_sample(s, s, 2)
+    Es = np.ascontiguousarray(E[:, sample])
+    sub = constrained.constrained_sparsify(Es, lam * (sample.size / (s * s)), labels[sample], p)
+    assert full.shape == (sub.shape[0], s * s)
+    # the sampled pixels carry the sampled problem's components
+    np.testing.assert_allclose(full[:, sample], sub, atol=1e-8)
+    # every pixel: in the span of the eigenvectors (first K-1), summing to one
+    np.testing.assert_allclose(full.sum(axis=0), 1.0, atol=1e-10)
+    coef = np.linalg.lstsq(E.T, full[:-1].T, rcond=None)[0]
+    np.testing.assert_allclose(E.T @ coef, full[:-1].T, atol=1e-8)
+    # full-resolution labels are subsampled the same way
+    again = constrained.constrained_sparsify(E, lam, labels[sample], p, shape=(s, s))
+    assert np.array_equal(full, again)
+
+
+def test_stride_one_is_the_reference_path(crop_problem):
+    E, lam, labels, _ = crop_problem
+    s = CROP[2]
+    p = replace(Params(), constrained_stride=1, constrained_iterations=6)
+    assert np.array_equal(constrained.constrained_sparsify(E, lam, labels, p, shape=(s, s)),
+                          constrained.constrained_sparsify(E, lam, labels, p))
+
+
+def test_strided_stage_rejects_bad_shapes(crop_problem):
+    E, lam, labels, _ = crop_problem
+    s = CROP[2]
+    p = replace(Params(), constrained_stride=2)
+    with pytest.raises(ValueError, match="shape"):
+        constrained.constrained_sparsify(E, lam, labels, p, shape=(s, s + 1))
+    with pytest.raises(ValueError, match="init_labels"):
+        constrained.constrained_sparsify(E, lam, labels[:10], p, shape=(s, s))
+    with pytest.raises(ValueError, match="smaller stride"):
+        constrained.constrained_sparsify(E, lam, labels, replace(p, constrained_stride=7),
+                                         shape=(s, s))

@@ -38,6 +38,22 @@ def test_synthetic_soft_layers_match_truth(scene, scene_result):
     assert ((disc > 0.1) & (disc < 0.9)).sum() > 30
 
 
+def test_subsampled_constrained_stage_keeps_the_layers(scene, scene_result):
+    """Params.constrained_stride=2 (the IRLS on every other row and column, lifted)
+    finds the same soft layers as the exact stage on the synthetic scene."""
+    from dataclasses import replace
+
+    img, feat, alphas = scene
+    r = sss_fast.segment(img, feat, n_layers=3, params=replace(SMALL, constrained_stride=2),
+                         seed=7321, return_intermediates=True)
+    assert r.info["constrained_stride"] == 2 and scene_result.info["constrained_stride"] == 1
+    assert r.initial_labels.size == ((img.shape[0] + 1) // 2) * ((img.shape[1] + 1) // 2)
+    assert r.components.shape[1] == img.shape[0] * img.shape[1]
+    np.testing.assert_allclose(r.components.sum(axis=0), 1.0, atol=1e-9)
+    s_exact, s_sub = sad(scene_result.layers, alphas), sad(r.layers, alphas)
+    assert s_sub.max() <= 60 and s_sub.sum() <= 1.25 * s_exact.sum() + 10, (s_sub, s_exact)
+
+
 def test_intermediates(scene_result):
     r = scene_result
     n = r.layers.shape[1] * r.layers.shape[2]

@@ -113,11 +113,17 @@ void bind_constrained(py::module_& m) {
            const carray<std::int32_t>& labels, index_t iterations, double gamma, double w0,
            double w1, double floor, double prune_threshold, std::vector<index_t> prune_after,
            const std::string& method, double pcg_tolerance, double precond_ratio,
-           index_t pcg_max_iter) {
-            require(E.ndim() == 2 && eigvals.ndim() == 1 && eigvals.shape(0) == E.shape(0) &&
-                        labels.ndim() == 1 && labels.shape(0) == E.shape(1),
-                    "constrained_sparsify: E (M, N), eigvals (M,), labels (N,)");
-            const index_t M = E.shape(0), N = E.shape(1);
+           index_t pcg_max_iter, index_t height, index_t width, index_t stride) {
+            const index_t M = E.ndim() == 2 ? E.shape(0) : 0, N = E.ndim() == 2 ? E.shape(1) : 0;
+            if (height <= 0 && width <= 0) {
+                height = 1;
+                width = N;
+            }
+            require(stride >= 1 && height * width == N, "constrained_sparsify: height * width must be N");
+            const index_t Ns = static_cast<index_t>(grid_sample(height, width, stride).size());
+            require(E.ndim() == 2 && eigvals.ndim() == 1 && eigvals.shape(0) == M &&
+                        labels.ndim() == 1 && labels.shape(0) == Ns,
+                    "constrained_sparsify: E (M, N), eigvals (M,), labels (one per sampled pixel)");
             ConstrainedParams p;
             p.iterations = iterations;
             p.gamma = gamma;
@@ -138,7 +144,8 @@ void bind_constrained(py::module_& m) {
             ConstrainedResult r;
             {
                 py::gil_scoped_release release;
-                r = constrained_sparsify(E.data(), M, N, eigvals.data(), labels.data(), p);
+                r = constrained_sparsify_grid(E.data(), M, height, width, eigvals.data(),
+                                              labels.data(), stride, p);
             }
             const index_t K = r.n_components;
             return py::make_tuple(to_numpy(std::move(r.alpha), {K, N}), to_numpy(std::move(r.energy)),
@@ -150,9 +157,21 @@ void bind_constrained(py::module_& m) {
         py::arg("iterations"), py::arg("gamma"), py::arg("w0"), py::arg("w1"), py::arg("floor"),
         py::arg("prune_threshold"), py::arg("prune_after"), py::arg("method") = "pcg",
         py::arg("pcg_tolerance") = 1e-10, py::arg("precond_ratio") = 2.0,
-        py::arg("pcg_max_iter") = 60,
+        py::arg("pcg_max_iter") = 60, py::arg("height") = 0, py::arg("width") = 0,
+        py::arg("stride") = 1,
+        "With stride > 1 the IRLS runs on grid_sample(height, width, stride) (labels: one per "
+        "sampled pixel) and alpha is lifted to all N pixels. "
         "Returns (alpha (K, N), energy per iteration, K per iteration, PCG iterations per "
         "iteration, Gram work per iteration as a fraction of K*N pixel updates).");
+
+    m.def(
+        "grid_sample",
+        [](index_t height, index_t width, index_t stride) {
+            return to_numpy(grid_sample(height, width, stride));
+        },
+        py::arg("height"), py::arg("width"), py::arg("stride"),
+        "Pixel indices (int64, row-major) of every stride-th row and column, starting at "
+        "(stride - 1) // 2: the constrained stage's subsample.");
 
     m.def(
         "update_grams",

@@ -494,4 +494,74 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
     return res;
 }
 
+std::vector<index_t> grid_sample(index_t height, index_t width, index_t stride) {
+    require(height >= 1 && width >= 1 && stride >= 1, "grid_sample: need H, W, stride >= 1");
+    const index_t o = (stride - 1) / 2;
+    std::vector<index_t> idx;
+    for (index_t y = std::min(o, height - 1); y < height; y += stride)
+        for (index_t x = std::min(o, width - 1); x < width; x += stride) idx.push_back(y * width + x);
+    return idx;
+}
+
+ConstrainedResult constrained_sparsify_grid(const double* E, index_t M, index_t height,
+                                            index_t width, const double* eigvals,
+                                            const std::int32_t* sample_labels, index_t stride,
+                                            const ConstrainedParams& P) {
+    const index_t N = height * width;
+    require(M >= 1 && N >= 1 && stride >= 1,
+            "constrained_sparsify_grid: need M >= 1 eigenvectors, H, W >= 1 and stride >= 1");
+    if (stride == 1) return constrained_sparsify(E, M, N, eigvals, sample_labels, P);
+    const std::vector<index_t> idx = grid_sample(height, width, stride);
+    const index_t Ns = static_cast<index_t>(idx.size());
+    require(Ns >= M, "constrained_sparsify_grid: the subsample has fewer pixels than eigenvectors; "
+                     "use a smaller stride");
+    // E on the sample (M x Ns, each eigenvector contiguous) and scaled eigenvalues.
+    std::vector<double> Es(static_cast<size_t>(M * Ns));
+    parallel_for(0, M, [&](index_t m) {
+        const double* src = E + m * N;
+        double* dst = Es.data() + m * Ns;
+        for (index_t j = 0; j < Ns; ++j) dst[j] = src[idx[static_cast<size_t>(j)]];
+    });
+    std::vector<double> lam(eigvals, eigvals + M);
+    const double frac = static_cast<double>(Ns) / static_cast<double>(N);
+    for (double& v : lam) v *= frac;
+
+    ConstrainedResult res = constrained_sparsify(Es.data(), M, Ns, lam.data(), sample_labels, P);
+    const index_t K = res.n_components;
+    check_interrupt();
+    std::vector<double> alpha(static_cast<size_t>(K * N));
+    if (K == 1) {
+        std::fill(alpha.begin(), alpha.end(), 1.0);
+    } else {
+        // Coefficients of the first K-1 components: the least-squares fit on
+        // the sample, which reproduces the IRLS's own y (α_k = E_s y_k there).
+        const index_t Km1 = K - 1;
+        const CMap Esn(Es.data(), Ns, M);
+        const CMap As(res.alpha.data(), Ns, K);
+        MatX G(M, M);
+        G.setZero();
+        G.selfadjointView<Eigen::Lower>().rankUpdate(Esn.transpose());
+        G.triangularView<Eigen::StrictlyUpper>() = G.transpose();
+        const MatX B = Esn.transpose() * As.leftCols(Km1);
+        SymFactor f;
+        f.compute(G);
+        const MatX Y = f.solve(B);  // M x (K-1)
+        const CMap En(E, N, M);
+        const index_t nblocks = (N + kPixelBlock - 1) / kPixelBlock;
+        parallel_for(0, nblocks, [&](index_t blk) {
+            const index_t p0 = blk * kPixelBlock, n = std::min(N, p0 + kPixelBlock) - p0;
+            Map an(alpha.data(), N, K);
+            an.middleRows(p0, n).leftCols(Km1).noalias() = En.middleRows(p0, n) * Y;
+            double* last = alpha.data() + Km1 * N + p0;
+            std::fill(last, last + n, 1.0);
+            for (index_t k = 0; k < Km1; ++k) {
+                const double* ak = alpha.data() + k * N + p0;
+                for (index_t i = 0; i < n; ++i) last[i] -= ak[i];
+            }
+        });
+    }
+    res.alpha = std::move(alpha);
+    return res;
+}
+
 }  // namespace sss

@@ -72,6 +72,28 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
                                        const std::int32_t* init_labels,
                                        const ConstrainedParams& params);
 
+// The pixel subsample of an H x W grid that constrained_sparsify_grid uses:
+// every stride-th row and column, starting at (stride - 1) / 2 so that the
+// sample is centred. Pixel indices p = y * W + x, row-major over the sample.
+std::vector<index_t> grid_sample(index_t height, index_t width, index_t stride);
+
+// Constrained sparsification on a pixel subsample (a departure from SPEC §7,
+// for speed). The unknowns live in the eigenbasis (M per component) and the
+// objective is a sum over pixels, so the IRLS runs on the pixels of
+// grid_sample(height, width, stride) only, with the eigenvalues scaled by
+// N_s / N (the Laplacian term keeps its weight against the sparsity sum over
+// N_s pixels). The components are then lifted to every pixel through their
+// coefficients: y_k = (E_s E_sᵀ)⁻¹ E_s α_k on the sample (exactly the IRLS's
+// y_k), α_k = E y_k for k < K-1 and α_{K-1} = 1 − Σ the others.
+// sample_labels: one initial label per sampled pixel (same order as
+// grid_sample). stride 1 is constrained_sparsify itself (same bits).
+// energy, components_per_iter, pcg_iterations and gram_work describe the
+// subsampled run; alpha is K x N over every pixel.
+ConstrainedResult constrained_sparsify_grid(const double* E, index_t M, index_t height,
+                                            index_t width, const double* eigvals,
+                                            const std::int32_t* sample_labels, index_t stride,
+                                            const ConstrainedParams& params);
+
 // Exact solve of (blockdiag(A_0..A_{K-2}) + 𝟙𝟙ᵀ ⊗ A_{K-1}) y = [b_0..b_{K-2}] + 𝟙 ⊗ b_{K-1}
 // for symmetric positive definite A_k (K x M x M) and b (K x M); y is
 // (K-1) x M. Schur complement on the sum s = Σ y_k: with t = A_{K-1} s,

@@ -63,18 +63,14 @@ std::vector<index_t> closest_to_zero(const Eigen::VectorXd& lambda, index_t n_wa
     return idx;
 }
 
-}  // namespace
-
+// L - sigma I factorised for shift-invert next to zero (automatic shift:
+// indefinite L D L^T root first, then Cholesky below the spectrum), with
+// the facts recorded in out. Returns the factor; sigma is out.shift.
 template <class I>
-EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t width,
-                                   const EigsOptions& opt) {
+std::unique_ptr<SupernodalCholesky> factor_near_zero(const CsrView<I>& l, index_t height,
+                                                     index_t width, const EigsOptions& opt,
+                                                     EigsResult& out) {
     const index_t n = l.rows;
-    require(n == height * width && l.cols == n, "Laplacian size does not match the image");
-    const index_t nev = std::min(opt.n_wanted + opt.extra, n - 1);
-    require(opt.n_wanted >= 1 && opt.n_wanted <= nev, "n_wanted must be in [1, N-1]");
-    EigsResult out;
-
-    auto t0 = std::chrono::steady_clock::now();
     std::vector<char> special = off_stencil_nodes(l, width, 2);
     for (index_t v : opt.special) {
         require(v >= 0 && v < n, "special node index out of range");
@@ -117,6 +113,51 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
     // The multifrontal update matrices are gone; at 640² this returns about
     // 170 MB to the system before the Krylov basis is allocated.
     release_free_heap();
+    return chol_owner;
+}
+
+// True residuals ||L x - lambda x|| / ||L||_1 of out.values / out.vectors, a
+// few vectors at a time.
+template <class I>
+void true_residuals(const CsrView<I>& l, EigsResult& out) {
+    const index_t n = l.rows;
+    const index_t m = out.values.size();
+    const double l1 = std::max(norm1(l), 1e-300);
+    out.residuals.resize(m);
+    constexpr index_t kGroup = 8;
+    std::vector<double> lx(static_cast<size_t>(std::min(m, kGroup) * n));
+    for (index_t j0 = 0; j0 < m; j0 += kGroup) {
+        const index_t g = std::min(kGroup, m - j0);
+        spmm_layers(l, g, out.vectors.data() + j0 * n, n, lx.data(), n);
+        for (index_t j = 0; j < g; ++j) {
+            const double* xv = out.vectors.data() + (j0 + j) * n;
+            const double* yv = lx.data() + j * n;
+            const double lam = out.values(j0 + j);
+            double s = 0.0;
+            for (index_t i = 0; i < n; ++i) {
+                const double d = yv[i] - lam * xv[i];
+                s += d * d;
+            }
+            out.residuals(j0 + j) = std::sqrt(s) / l1;
+        }
+    }
+}
+
+}  // namespace
+
+template <class I>
+EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t width,
+                                   const EigsOptions& opt) {
+    const index_t n = l.rows;
+    require(n == height * width && l.cols == n, "Laplacian size does not match the image");
+    const index_t nev = std::min(opt.n_wanted + opt.extra, n - 1);
+    require(opt.n_wanted >= 1 && opt.n_wanted <= nev, "n_wanted must be in [1, N-1]");
+    EigsResult out;
+
+    auto t0 = std::chrono::steady_clock::now();
+    auto chol_owner = factor_near_zero(l, height, width, opt, out);
+    SupernodalCholesky& chol = *chol_owner;
+    const double sigma = out.shift;
     out.time_factor = seconds_since(t0);
     t0 = std::chrono::steady_clock::now();
 
@@ -194,26 +235,7 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
                   out.vectors.begin() + static_cast<std::ptrdiff_t>(j * n));
     }
     x.resize(0, 0);
-    // True residuals ||L x - lambda x|| / ||L||_1, a few vectors at a time.
-    const double l1 = std::max(norm1(l), 1e-300);
-    out.residuals.resize(m);
-    constexpr index_t kGroup = 8;
-    std::vector<double> lx(static_cast<size_t>(std::min(m, kGroup) * n));
-    for (index_t j0 = 0; j0 < m; j0 += kGroup) {
-        const index_t g = std::min(kGroup, m - j0);
-        spmm_layers(l, g, out.vectors.data() + j0 * n, n, lx.data(), n);
-        for (index_t j = 0; j < g; ++j) {
-            const double* xv = out.vectors.data() + (j0 + j) * n;
-            const double* yv = lx.data() + j * n;
-            const double lam = out.values(j0 + j);
-            double s = 0.0;
-            for (index_t i = 0; i < n; ++i) {
-                const double d = yv[i] - lam * xv[i];
-                s += d * d;
-            }
-            out.residuals(j0 + j) = std::sqrt(s) / l1;
-        }
-    }
+    true_residuals(l, out);
     out.time_solve = seconds_since(t0);
     return out;
 }

@@ -15,7 +15,11 @@ import numpy as np
 from ._native import core
 from .params import Params
 
-__all__ = ["initial_components", "constrained_sparsify", "ConstrainedHistory"]
+__all__ = ["initial_components", "constrained_sparsify", "ConstrainedHistory", "grid_stride",
+           "grid_sample"]
+
+#: Largest stride the "auto" rule picks (measured up to 4; see README).
+MAX_AUTO_STRIDE = 4
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,33 @@ class ConstrainedHistory:
     n_components: np.ndarray
     pcg_iterations: np.ndarray
     gram_work: np.ndarray
+
+
+def grid_stride(params, height, width):
+    """The pixel stride of the constrained stage for an image of this size.
+
+    ``params.constrained_stride`` when it is an int; for ``"auto"`` the largest
+    s <= 4 with at least ``params.constrained_min_samples`` pixels on the
+    sample grid (and never fewer than 4 pixels per eigenvector).
+    """
+    s = params.constrained_stride
+    if s != "auto":
+        return int(s)
+    need = max(params.constrained_min_samples, 4 * params.n_eigenvectors)
+    best = 1
+    for cand in range(2, MAX_AUTO_STRIDE + 1):
+        if grid_sample(height, width, cand).size >= need:
+            best = cand
+    return best
+
+
+def grid_sample(height, width, stride):
+    """Pixel indices (row-major, int64) of every ``stride``-th row and column,
+    starting at ``(stride - 1) // 2``: the pixels the constrained stage solves on."""
+    for name, v in (("height", height), ("width", width), ("stride", stride)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f"{name} must be a positive int, got {v!r}")
+    return core.grid_sample(int(height), int(width), int(stride))
 
 
 def _as_points(features, name="features"):
@@ -111,8 +142,9 @@ def initial_components(features, n_components=40, *, seed, n_init=3, max_iter=10
 _METHODS = ("pcg", "exact")
 
 
-def constrained_sparsify(eigvecs, eigvals, init_labels, params=Params(), *, method="pcg",
-                         pcg_tolerance=1e-10, precond_ratio=2.0, return_history=False):
+def constrained_sparsify(eigvecs, eigvals, init_labels, params=Params(), *, shape=None,
+                         method="pcg", pcg_tolerance=1e-10, precond_ratio=2.0,
+                         return_history=False):
     """Sparse soft components in the span of the eigenvectors (SPEC §7).
 
     Parameters
@@ -121,12 +153,22 @@ def constrained_sparsify(eigvecs, eigvals, init_labels, params=Params(), *, meth
         Orthonormal eigenvectors of the Laplacian, one per row.
     eigvals : (M,) float64
         Their eigenvalues.
-    init_labels : (N,) integer array
+    init_labels : (N,) or (N_s,) integer array
         Initial clusters (e.g. from :func:`initial_components`), values >= 0;
         every label present becomes one component (in increasing label order).
+        With a stride s > 1, either one label per pixel or one per pixel of
+        ``grid_sample(H, W, s)`` (in that order).
     params : Params
         Uses ``constrained_iterations``, ``sparsity_gamma``, ``sparsity_weight``
-        (w₀ = w₁), ``sparsity_floor``, ``prune_threshold``, ``prune_after``.
+        (w₀ = w₁), ``sparsity_floor``, ``prune_threshold``, ``prune_after``,
+        and ``constrained_stride`` (with ``constrained_min_samples``) when
+        ``shape`` is given.
+    shape : (H, W), optional
+        The image's size. Needed for a stride s > 1 (see :func:`grid_stride`):
+        the IRLS then runs on the pixels of every s-th row and column, with the
+        eigenvalues scaled by N_s/N, and the components are lifted to every
+        pixel through their eigenbasis coefficients. Without ``shape`` every
+        pixel is used (stride 1).
     method : {"pcg", "exact"}, default "pcg"
         How each IRLS step's (K−1)·M linear system is solved. ``"exact"``
         forms all K weighted Gram matrices ``Eᵀ diag(w_k) E`` every iteration
@@ -183,8 +225,23 @@ def constrained_sparsify(eigvecs, eigvals, init_labels, params=Params(), *, meth
         raise ValueError(f"eigvecs has more vectors ({M}) than pixels ({N}); pass it as (M, N)")
     if eigvals.shape != (M,):
         raise ValueError(f"eigvals must have shape ({M},) to match eigvecs, got {eigvals.shape}")
-    if init_labels.shape != (N,):
-        raise ValueError(f"init_labels must have shape ({N},) (one label per pixel), "
+    stride, h, w = 1, 1, N
+    if shape is not None:
+        if len(shape) != 2 or int(shape[0]) * int(shape[1]) != N:
+            raise ValueError(f"shape must be (H, W) with H * W = {N} (eigvecs' pixels), "
+                             f"got {shape!r}")
+        h, w = int(shape[0]), int(shape[1])
+        stride = grid_stride(params, h, w)
+    sample = grid_sample(h, w, stride) if stride > 1 else None
+    if sample is not None and sample.size < M:
+        raise ValueError(f"Params.constrained_stride={stride} leaves {sample.size} pixels for "
+                         f"{M} eigenvectors; use a smaller stride")
+    if init_labels.shape == (N,) and sample is not None:
+        init_labels = init_labels[sample]
+    n_lab = N if sample is None else sample.size
+    if init_labels.shape != (n_lab,):
+        raise ValueError(f"init_labels must have shape ({n_lab},) (one label per "
+                         f"{'pixel' if sample is None else 'sampled pixel'}), "
                          f"got {init_labels.shape}")
     if init_labels.dtype.kind not in "iu":
         raise TypeError(f"init_labels must be an integer array, got {init_labels.dtype}")
@@ -206,7 +263,7 @@ def constrained_sparsify(eigvecs, eigvals, init_labels, params=Params(), *, meth
         E, lam, labels, int(p.constrained_iterations), float(p.sparsity_gamma),
         float(p.sparsity_weight), float(p.sparsity_weight), float(p.sparsity_floor),
         float(p.prune_threshold), [int(i) for i in p.prune_after], method,
-        float(pcg_tolerance), float(precond_ratio), 60)
+        float(pcg_tolerance), float(precond_ratio), 60, h, w, stride)
     if return_history:
         return alpha, ConstrainedHistory(energy=energy, n_components=counts,
                                          pcg_iterations=pcg_its, gram_work=work)

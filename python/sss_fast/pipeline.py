@@ -222,10 +222,14 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     info["eigen"] = dict(eig.info, max_residual=float(eig.residuals.max()))
 
     t = stage("constrained")
-    init = constrained.initial_components(feats, params.n_initial_components, seed=seed)
+    stride = constrained.grid_stride(params, h, w)
+    sample = constrained.grid_sample(h, w, stride) if stride > 1 else slice(None)
+    init = constrained.initial_components(feats.reshape(-1, feats.shape[2])[sample],
+                                          params.n_initial_components, seed=seed)
     comps, hist = constrained.constrained_sparsify(eig.vectors, eig.values, init, params,
-                                                   return_history=True)
+                                                   shape=(h, w), return_history=True)
     timings["constrained"] = time.perf_counter() - t
+    info["constrained_stride"] = stride
     info["n_initial_components"] = int(init.max()) + 1
     info["n_components"] = int(comps.shape[0])
     info["constrained_energy"] = np.asarray(hist.energy)
