@@ -118,6 +118,21 @@ def test_segment_deterministic_and_quiet(inputs, tmp_path):
     np.testing.assert_array_equal(outs[0], outs[1])
 
 
+def test_fast_preset_flag(inputs, tmp_path):
+    r = run_cli("segment", inputs / "face.png", "-o", tmp_path, "--features",
+                inputs / "face_features.npy", "--format", "npz", "--fast", "-q", *FAST)
+    assert r.returncode == 0, r.stderr
+    with np.load(tmp_path / "face_layers.npz") as z:
+        layers = z["layers"]
+    assert layers.shape[1:] == (64, 64)
+    np.testing.assert_allclose(layers.sum(axis=0, dtype=np.float64), 1.0, atol=1e-5)
+    meta = json.loads((tmp_path / "face.json").read_text())
+    assert "spectral_scale" in json.dumps(meta)
+    bad = run_cli("segment", inputs / "face.png", "-o", tmp_path, "--method",
+                  "spectral-matting", "--fast", "-q")
+    assert bad.returncode == 2 and "--fast" in bad.stderr
+
+
 def test_spectral_matting_method(inputs, tmp_path):
     r = run_cli("segment", inputs / "face.png", "-o", tmp_path, "--method", "spectral-matting",
                 "--components", "8", "--eigenvectors", "16", "--iterations", "6",

@@ -458,3 +458,8 @@ def test_strided_stage_rejects_bad_shapes(crop_problem):
     with pytest.raises(ValueError, match="smaller stride"):
         constrained.constrained_sparsify(E, lam, labels, replace(p, constrained_stride=7),
                                          shape=(s, s))
+
+
+def test_grid_sample_count_matches():
+    for h, w, s in [(7, 5, 2), (9, 9, 3), (2, 3, 5), (640, 480, 4), (1, 1, 3)]:
+        assert constrained.grid_sample_count(h, w, s) == constrained.grid_sample(h, w, s).size

@@ -83,6 +83,9 @@ def estimate_peak_memory(height: int, width: int, params: Optional[Params] = Non
         imported modules are not counted.
     """
     params = Params() if params is None else params
+    # The spectral part runs on the image downsampled by spectral_scale.
+    f = params.spectral_scale
+    height, width = -(-int(height) // f), -(-int(width) // f)
     n = max(1, int(height) * int(width))
     # The counts as the pipeline caps them for small images.
     m = min(params.n_eigenvectors, max(2, (n - 2) // 2))
@@ -93,7 +96,16 @@ def estimate_peak_memory(height: int, width: int, params: Optional[Params] = Non
              + _EIG_SPECIAL_SQ * float(s) ** 2)
     # E, its pixel-major copy for the Gram kernels (M rounded up to 8), and
     # the per-component weight and alpha arrays.
-    sparse = 8.0 * n * (3 * m + 4 * k0 + 24)
+    # With a pixel stride the stage works on n_s sampled pixels and lifts the
+    # components (K ≤ K₀ of them) back to all n.
+    from .constrained import grid_sample_count, grid_stride
+
+    stride = grid_stride(params, height, width)
+    if stride == 1:
+        sparse = 8.0 * n * (3 * m + 4 * k0 + 24)
+    else:
+        n_s = grid_sample_count(height, width, stride)
+        sparse = 8.0 * (n * (m + k0) + n_s * (2 * m + 4 * k0 + 24))
     reduce = 8.0 * n * (3.5 * d + 60) if d != 3 else 0.0
     return int(_MARGIN * max(eigen, sparse, reduce))
 

@@ -100,7 +100,8 @@ def summarize_info(res) -> dict:
     info = res.info
     out = {"timings": {k: round(float(v), 4) for k, v in res.timings.items()},
            "n_layers": int(res.layers.shape[0])}
-    for k in ("n_superpixels", "n_initial_components", "n_components", "cleanup_change"):
+    for k in ("n_superpixels", "n_initial_components", "n_components", "cleanup_change",
+              "spectral_scale", "constrained_stride"):
         if k in info:
             out[k] = info[k]
     return out

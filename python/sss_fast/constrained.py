@@ -16,7 +16,7 @@ from ._native import core
 from .params import Params
 
 __all__ = ["initial_components", "constrained_sparsify", "ConstrainedHistory", "grid_stride",
-           "grid_sample"]
+           "grid_sample", "grid_sample_count"]
 
 #: Largest stride the "auto" rule picks (measured up to 4; see README).
 MAX_AUTO_STRIDE = 4
@@ -61,9 +61,16 @@ def grid_stride(params, height, width):
     need = max(params.constrained_min_samples, 4 * params.n_eigenvectors)
     best = 1
     for cand in range(2, MAX_AUTO_STRIDE + 1):
-        if grid_sample(height, width, cand).size >= need:
+        if grid_sample_count(height, width, cand) >= need:
             best = cand
     return best
+
+
+def grid_sample_count(height, width, stride):
+    """``grid_sample(height, width, stride).size``, without forming the indices."""
+    o = (stride - 1) // 2
+    return len(range(min(o, height - 1), height, stride)) * len(range(min(o, width - 1), width,
+                                                                       stride))
 
 
 def grid_sample(height, width, stride):

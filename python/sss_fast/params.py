@@ -61,6 +61,13 @@ class Params:
     #: Block size of the block Krylov driver. Default 16.
     eig_block: int = 16
 
+    #: The spectral part (superpixels, Laplacian, eigenvectors, constrained
+    #: sparsification, grouping) runs on the image downsampled by this factor
+    #: (area average); the grouped layers are upsampled (bilinear) and the
+    #: relaxed sparsification runs at full resolution. 1 (default) is the
+    #: paper; 2 is ``segment(..., preset="fast")``, for previews.
+    spectral_scale: int = 1
+
     # --- constrained sparsification (SPEC §7) -----------------------------------
     #: Initial components K₀ from k-means on the features. Default 40.
     n_initial_components: int = 40
@@ -152,6 +159,9 @@ class Params:
                                      and stride >= 1)):
             raise ValueError("Params.constrained_stride must be 'auto' or an int >= 1 "
                              f"(1 = every pixel, the paper's reference), got {stride!r}")
+        if self.spectral_scale not in (1, 2, 3, 4):
+            raise ValueError("Params.spectral_scale must be 1 (full resolution), 2, 3 or 4, "
+                             f"got {self.spectral_scale!r}")
         if self.constrained_min_samples < 1:
             raise ValueError("Params.constrained_min_samples must be >= 1")
         if any(not isinstance(i, int) or i < 1 for i in self.prune_after):

@@ -17,13 +17,16 @@ from . import (_resources, _validate, constrained, grouping, laplacian, relaxed,
                superpixels)
 from .params import Params
 
-__all__ = ["SegmentResult", "segment", "STAGES"]
+__all__ = ["SegmentResult", "segment", "STAGES", "PRESETS"]
 
 #: Stage names, in order, as reported to ``progress`` and in ``timings``.
 STAGES = ("features", "superpixels", "laplacian", "eigenvectors", "constrained", "grouping",
           "relaxed", "cleanup")
 
 _DEFAULT_SEED = 0x5EED_2018
+
+#: Named settings for ``segment(..., preset=...)``: the Params fields they set.
+PRESETS = {"fast": {"spectral_scale": 2}}
 
 
 @dataclass
@@ -112,7 +115,8 @@ def _scaled_params(params: Params, n_pixels: int) -> Params:
 def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int = _DEFAULT_SEED,
             params: Optional[Params] = None, return_intermediates: bool = False,
             progress: Optional[Callable[[str, int, int], None]] = None,
-            strict: bool = False, max_memory=None) -> SegmentResult:
+            strict: bool = False, max_memory=None,
+            preset: Optional[str] = None) -> SegmentResult:
     """Semantic soft segmentation of an image into soft layers.
 
     Parameters
@@ -138,6 +142,12 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
         Called as ``progress(stage, index, total)`` before each stage.
     strict : bool
         Raise instead of warning when a solver does not converge.
+    preset : {None, "fast"}
+        ``"fast"``: a quick preview. The spectral part (superpixels to
+        grouping) runs at half resolution, the grouped layers are upsampled and
+        the relaxed sparsification runs at full resolution
+        (``Params.spectral_scale=2``; about 3× faster at 640×640, softer
+        transitions; see README). None: ``params`` as given.
     max_memory : int or float, optional
         Upper bound in bytes on the memory the run may take. Before any heavy
         work the peak memory is estimated (``sss_fast._resources``) and a
@@ -177,6 +187,10 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     if progress is not None and not callable(progress):
         raise TypeError("progress must be a callable progress(stage, index, total)")
     _resources.validate_max_memory(max_memory)
+    if preset is not None:
+        if preset not in PRESETS:
+            raise ValueError(f"preset must be None or one of {sorted(PRESETS)}, got {preset!r}")
+        params = replace(params, **PRESETS[preset])
 
     # Memory check on the shapes alone, before the inputs are converted.
     shape = _validate.peek_image_shape(image)
@@ -203,6 +217,74 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     timings["features"] = time.perf_counter() - t
     _warn_degenerate(img, feats)
 
+    f = params.spectral_scale
+    if f > 1 and min(h, w) // f < 16:
+        f = 1  # too small to downsample: the preset runs at full resolution
+    info["spectral_scale"] = f
+    if f == 1:
+        sp_img, sp_feats = img, feats
+    else:
+        sp_img, sp_feats = downsample(img, f), downsample(feats, f)
+    sp_params = _scaled_params(params, sp_img.shape[0] * sp_img.shape[1])
+    sp = _spectral_stages(sp_img, sp_feats, sp_params, seed, strict, stage, timings, info)
+    grouped = sp["grouped"]
+    if f == 1:
+        graph, lap = sp["graph"], sp["laplacian"]
+    else:
+        t = time.perf_counter()
+        grouped = upsample(grouped.reshape(-1, *sp_img.shape[:2]), (h, w)).reshape(-1, h * w)
+        grouped /= grouped.sum(axis=0, keepdims=True)
+        timings["grouping"] += time.perf_counter() - t
+        # The relaxed stage needs the full-resolution Laplacian.
+        t = time.perf_counter()
+        graph = superpixels.superpixels(img, n_segments=params.n_superpixels,
+                                        iterations=params.slic_iterations)
+        timings["superpixels"] += time.perf_counter() - t
+        t = time.perf_counter()
+        lap = laplacian.build_laplacian(img, graph, superpixels.region_means(
+            graph.labels, img, graph.n_regions), superpixels.region_means(
+            graph.labels, feats, graph.n_regions), params)
+        timings["laplacian"] += time.perf_counter() - t
+    if grouped.shape[0] < params.n_layers:
+        comps = sp["components"]
+        why = ("the image has fewer distinct regions" if comps.shape[0] > grouped.shape[0] else
+               f"only {comps.shape[0]} soft component(s) survived constrained sparsification; "
+               "raise Params.n_initial_components for more")
+        warnings.warn(
+            f"segment: only {grouped.shape[0]} layer(s) found where {params.n_layers} were asked "
+            f"({why})", UserWarning, stacklevel=2)
+
+    t = stage("relaxed")
+    raw, rinfo = relaxed.relaxed_sparsify(grouped.reshape(-1, h, w), lap, img, params,
+                                          return_info=True)
+    timings["relaxed"] = time.perf_counter() - t
+    info["relaxed"] = rinfo
+
+    t = stage("cleanup")
+    cleaned, change = relaxed.clean_layers(raw, return_change=True)
+    layers = cleaned.astype(np.float32)
+    # float32 rounding can move the sum by ~1e-7; renormalise in float32.
+    layers /= layers.sum(axis=0, keepdims=True)
+    timings["cleanup"] = time.perf_counter() - t
+    info["cleanup_change"] = float(change)
+    timings["total"] = time.perf_counter() - t_start
+
+    res = SegmentResult(layers=layers, raw_layers=raw, timings=timings, info=info, features=feats)
+    if return_intermediates:
+        res.superpixels = graph
+        res.laplacian = lap
+        res.eigenvalues = sp["eigen"].values
+        res.eigenvectors = sp["eigen"].vectors
+        res.initial_labels = sp["initial_labels"]
+        res.components = sp["components"]
+        res.grouped = grouped.reshape(-1, h, w)
+    return res
+
+
+def _spectral_stages(img, feats, params, seed, strict, stage, timings, info):
+    """Superpixels → Laplacian → eigenvectors → constrained sparsification →
+    grouping on one image (the full one, or its downsampled copy)."""
+    h, w = img.shape[:2]
     t = stage("superpixels")
     graph = superpixels.superpixels(img, n_segments=params.n_superpixels,
                                     iterations=params.slic_iterations)
@@ -240,36 +322,34 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     t = stage("grouping")
     grouped = grouping.group_components(comps, feats, params.n_layers, seed=seed)
     timings["grouping"] = time.perf_counter() - t
-    if grouped.shape[0] < params.n_layers:
-        why = ("the image has fewer distinct regions" if comps.shape[0] > grouped.shape[0] else
-               f"only {comps.shape[0]} soft component(s) survived constrained sparsification; "
-               "raise Params.n_initial_components for more")
-        warnings.warn(
-            f"segment: only {grouped.shape[0]} layer(s) found where {params.n_layers} were asked "
-            f"({why})", UserWarning, stacklevel=2)
+    return {"graph": graph, "laplacian": lap, "eigen": eig, "initial_labels": init,
+            "components": comps, "grouped": grouped}
 
-    t = stage("relaxed")
-    raw, rinfo = relaxed.relaxed_sparsify(grouped.reshape(-1, h, w), lap, img, params,
-                                          return_info=True)
-    timings["relaxed"] = time.perf_counter() - t
-    info["relaxed"] = rinfo
 
-    t = stage("cleanup")
-    cleaned, change = relaxed.clean_layers(raw, return_change=True)
-    layers = cleaned.astype(np.float32)
-    # float32 rounding can move the sum by ~1e-7; renormalise in float32.
-    layers /= layers.sum(axis=0, keepdims=True)
-    timings["cleanup"] = time.perf_counter() - t
-    info["cleanup_change"] = float(change)
-    timings["total"] = time.perf_counter() - t_start
+def downsample(a, factor):
+    """Area average of an (H, W) or (H, W, C) array over factor × factor blocks
+    (edge blocks of an odd-sized image average what they cover)."""
+    a = np.asarray(a, dtype=np.float64)
+    h, w = a.shape[:2]
+    hc, wc = -(-h // factor), -(-w // factor)
+    pad = [(0, hc * factor - h), (0, wc * factor - w)] + [(0, 0)] * (a.ndim - 2)
+    padded = np.pad(a, pad, mode="edge") if any(p[1] for p in pad[:2]) else a
+    out = padded.reshape(hc, factor, wc, factor, *a.shape[2:]).mean(axis=(1, 3))
+    return np.ascontiguousarray(out)
 
-    res = SegmentResult(layers=layers, raw_layers=raw, timings=timings, info=info, features=feats)
-    if return_intermediates:
-        res.superpixels = graph
-        res.laplacian = lap
-        res.eigenvalues = eig.values
-        res.eigenvectors = eig.vectors
-        res.initial_labels = init
-        res.components = comps
-        res.grouped = grouped.reshape(-1, h, w)
-    return res
+
+def upsample(layers, shape):
+    """Bilinear upsampling of (K, h, w) layers to (K, H, W): each output pixel
+    centre is mapped onto the input grid (the inverse of :func:`downsample`)."""
+    k, h, w = layers.shape
+    out_h, out_w = int(shape[0]), int(shape[1])
+
+    def taps(n_out, n_in):
+        c = np.clip((np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5, 0, n_in - 1)
+        i0 = np.floor(c).astype(np.int64)
+        return i0, np.minimum(i0 + 1, n_in - 1), c - i0
+
+    y0, y1, fy = taps(out_h, h)
+    x0, x1, fx = taps(out_w, w)
+    rows = layers[:, y0] * (1 - fy)[None, :, None] + layers[:, y1] * fy[None, :, None]
+    return rows[:, :, x0] * (1 - fx) + rows[:, :, x1] * fx
