@@ -162,3 +162,19 @@ def test_tiny_problem_uses_dense_path():
     np.testing.assert_allclose(res.values, np.sort(dense[np.argsort(np.abs(dense))[:49]]),
                                atol=1e-12)
     assert res.residuals.max() < 1e-10
+
+
+def test_stopping_rules_meet_the_same_bar(crop, scipy_ref):
+    """eig_stopping="residual" stops on the true residual (exact from the Krylov
+    decomposition), "bound" on the shift-inverted residual that bounds it: both
+    reach eig_tolerance, the true-residual rule with no more applied vectors."""
+    im, _, lap = crop
+    runs = {}
+    for rule in ("residual", "bound"):
+        p = Params(eig_stopping=rule, eig_tolerance=1e-7)
+        runs[rule] = spectral.smallest_eigenpairs(lap, im.shape[:2], params=p)
+        assert runs[rule].residuals.max() <= 1e-7
+        np.testing.assert_allclose(runs[rule].values, scipy_ref[0], rtol=0, atol=1e-8)
+    assert runs["residual"].info["n_applied"] <= runs["bound"].info["n_applied"]
+    with pytest.raises(ValueError, match="eig_stopping"):
+        Params(eig_stopping="never")

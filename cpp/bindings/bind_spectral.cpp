@@ -11,7 +11,8 @@ template <class I>
 py::dict eigs_impl(const carray<I>& indptr, const carray<I>& indices, const carray<double>& data,
                    index_t height, index_t width, index_t n_wanted, index_t extra,
                    const std::string& method, index_t block, double tol, double shift,
-                   index_t max_restarts, std::uint64_t seed, const carray<std::int64_t>& special) {
+                   index_t max_restarts, std::uint64_t seed, const carray<std::int64_t>& special,
+                   double residual_tol) {
     const index_t n = height * width;
     auto view = csr_view<I>(indptr, indices, data, n, n);
     spectral::EigsOptions opt;
@@ -25,6 +26,7 @@ py::dict eigs_impl(const carray<I>& indptr, const carray<I>& indices, const carr
         throw InvalidArgument("method must be 'block' or 'lanczos'");
     opt.block = block;
     opt.tol = tol;
+    opt.residual_tol = residual_tol;
     opt.shift = shift;
     opt.max_restarts = max_restarts;
     opt.seed = seed;
@@ -64,12 +66,12 @@ void bind_spectral(py::module_& m) {
           py::arg("indices").noconvert(), py::arg("data").noconvert(), py::arg("height"),
           py::arg("width"), py::arg("n_wanted"), py::arg("extra"), py::arg("method"),
           py::arg("block"), py::arg("tol"), py::arg("shift"), py::arg("max_restarts"),
-          py::arg("seed"), py::arg("special").noconvert());
+          py::arg("seed"), py::arg("special").noconvert(), py::arg("residual_tol") = 0.0);
     m.def("smallest_eigs", &eigs_impl<std::int64_t>, py::arg("indptr").noconvert(),
           py::arg("indices").noconvert(), py::arg("data").noconvert(), py::arg("height"),
           py::arg("width"), py::arg("n_wanted"), py::arg("extra"), py::arg("method"),
           py::arg("block"), py::arg("tol"), py::arg("shift"), py::arg("max_restarts"),
-          py::arg("seed"), py::arg("special").noconvert());
+          py::arg("seed"), py::arg("special").noconvert(), py::arg("residual_tol") = 0.0);
 }
 
 }  // namespace sss::bind

@@ -232,8 +232,17 @@ BlockKrylovResult block_krylov_largest(index_t n, const BlockOperator& op,
         index_t need = wanted ? wanted(theta.head(nev)) : nev;
         if (need <= 0 || need > nev) need = nev;
         bool done = true;
-        for (index_t i = 0; i < need; ++i)
-            if (!(rn(i) <= opt.tol * std::abs(theta(i)))) done = false;
+        if (opt.residual_gram) {
+            const Mat g = opt.residual_gram(w.data(), b, n);
+            for (index_t i = 0; i < need; ++i) {
+                const double q = ry.col(i).dot(g * ry.col(i));
+                if (!(std::sqrt(std::max(q, 0.0)) <= opt.residual_tol * std::abs(theta(i))))
+                    done = false;
+            }
+        } else {
+            for (index_t i = 0; i < need; ++i)
+                if (!(rn(i) <= opt.tol * std::abs(theta(i)))) done = false;
+        }
         const bool out_of_restarts = res.n_restarts >= opt.max_restarts;
         if (done || out_of_restarts) {
             res.converged = done;

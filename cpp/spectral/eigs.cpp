@@ -168,6 +168,30 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
         bo.nev = nev;
         bo.block = std::min(opt.block, nev);
         bo.tol = opt.tol;
+        std::vector<double> aw;
+        if (opt.residual_tol > 0.0) {
+            // (L - sigma I) w for the newest block and its Gram matrix, over
+            // fixed row chunks summed in order (thread-count invariant).
+            bo.residual_tol = opt.residual_tol * std::max(norm1(l), 1e-300);
+            bo.residual_gram = [&](const double* w, index_t k, index_t ld) -> Eigen::MatrixXd {
+                aw.resize(static_cast<size_t>(n * k));
+                spmm_layers(l, k, w, ld, aw.data(), n);
+                for (index_t j = 0; j < k; ++j)
+                    for (index_t i = 0; i < n; ++i) aw[j * n + i] -= sigma * w[j * ld + i];
+                constexpr index_t kChunk = 8192;
+                const index_t nc = (n + kChunk - 1) / kChunk;
+                std::vector<Eigen::MatrixXd> part(static_cast<size_t>(nc));
+                const Eigen::Map<const Eigen::MatrixXd> a(aw.data(), n, k);
+                parallel_for(0, nc, [&](index_t c) {
+                    const index_t r0 = c * kChunk, nr = std::min(kChunk, n - r0);
+                    part[static_cast<size_t>(c)].noalias() =
+                        a.middleRows(r0, nr).transpose() * a.middleRows(r0, nr);
+                });
+                Eigen::MatrixXd g = Eigen::MatrixXd::Zero(k, k);
+                for (const auto& m : part) g += m;
+                return g;
+            };
+        }
         bo.max_restarts = opt.max_restarts;
         bo.seed = opt.seed;
         // nev + 4 blocks: at 640² the basis is the second largest allocation after

@@ -31,6 +31,10 @@ struct EigsOptions {
     index_t block = 16;
     index_t max_basis = 0;       // 0: n_wanted + extra + 4 * block (memory: one N-vector each)
     double tol = 1e-8;           // Krylov tolerance on ||Tx - theta x|| / theta
+    // > 0 (block method): stop instead when every wanted pair's true residual
+    // ||L x - lambda x|| / ||L||_1, computed exactly from the Krylov
+    // decomposition at each restart, is at most this (tol is then unused).
+    double residual_tol = 0.0;
     double shift = 0.0;          // 0: automatic
     // Automatic mode first factorises at indefinite_shift with an indefinite
     // L D L^T root (special nodes), so the shift sits next to zero, inside the

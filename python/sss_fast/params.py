@@ -55,6 +55,12 @@ class Params:
     #: The Krylov solver stops at half of it (its stopping rule bounds this
     #: residual), so it also sets how long the eigen stage runs.
     eig_tolerance: float = 1e-6
+    #: When the block Krylov driver stops: "residual" (default) when every
+    #: wanted pair's true residual ‖Le − λe‖/‖L‖₁, computed exactly from the
+    #: Krylov decomposition at each restart, is at most eig_tolerance / 2;
+    #: "bound" when the shift-inverted residual bounds it (‖T e − θ e‖ ≤
+    #: θ·eig_tolerance/2, the earlier rule: the same bar, reached later).
+    eig_stopping: str = "residual"
     #: Krylov driver: "block" (block Krylov over block solves, fast) or
     #: "lanczos" (Spectra's implicitly restarted Lanczos, one vector at a time).
     eig_method: str = "block"
@@ -148,6 +154,8 @@ class Params:
             raise ValueError("Params.clean_low and clean_high need 0 <= clean_low < clean_high <= 1")
         if self.eig_method not in ("block", "lanczos"):
             raise ValueError("Params.eig_method must be 'block' or 'lanczos'")
+        if self.eig_stopping not in ("residual", "bound"):
+            raise ValueError("Params.eig_stopping must be 'residual' or 'bound'")
         if self.eig_block < 1:
             raise ValueError("Params.eig_block must be >= 1")
         if self.n_eigenvectors < 2:
