@@ -10,7 +10,7 @@ eigenvector copies (a few M·N doubles) and the supernodal Cholesky factor
 (measured at 110–260 entries per pixel for the pixel grid, not growing past
 256², plus a dense block for the s superpixel nodes ordered last)::
 
-    eigen   ≈ 3.2 MB + N·(2373 + 24.2·M) B + 18.0·s² B
+    eigen   ≈ 3.2 MB + N·(2373 + 25.8·M) B + 18.0·s² B
     sparse  ≈ 8·N·(3·M + 4·K₀ + 24) B          (constrained stage)
     reduce  ≈ 8·N·(3.5·D + 60) B               (raw features with D ≠ 3)
 
@@ -39,7 +39,10 @@ __all__ = ["MemoryLimitError", "estimate_peak_memory", "available_memory", "chec
 # Fitted coefficients (bytes); see the module docstring.
 _EIG_BASE = 3.18e6
 _EIG_PER_PIXEL = 2373.0
-_EIG_PER_PIXEL_M = 24.2
+# 24.2 fitted when the Krylov basis held M + M/10 + 64 vectors; it now holds
+# M + 3M/10 + 64 (spectral.py keeps more Ritz pairs across restarts): 0.2·M
+# more vectors of 8 bytes per pixel.
+_EIG_PER_PIXEL_M = 24.2 + 1.6
 _EIG_SPECIAL_SQ = 18.0
 #: Safety factor applied to the fitted model.
 _MARGIN = 1.25

@@ -123,7 +123,11 @@ def smallest_eigenpairs(laplacian, shape, *, n=None, params=Params(), seed=0x5EE
     n = params.n_eigenvectors if n is None else int(n)
     if n < 1 or n >= n_total - 1:
         raise ValueError(f"n must be in [1, {n_total - 2}] for a {h}×{w} image, got {n}")
-    extra = min(max(10, n // 10), n_total - 1 - n)
+    # Pairs computed beyond the n wanted: the thick restart keeps n + extra
+    # Ritz vectors, and keeping more of them saves applied vectors (docia at
+    # 640²: 30 extra instead of 10 apply 320 vectors in 2 restarts instead of
+    # 416 in 4; 40 and 60 gain nothing more at 320²).
+    extra = min(max(10, (3 * n) // 10), n_total - 1 - n)
     if shift is not None and not (np.isfinite(shift) and shift < 0):
         raise ValueError("shift must be a finite negative number (below the smallest eigenvalue)")
     if n_total <= 4 * (n + extra) + 64:
