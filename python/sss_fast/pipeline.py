@@ -298,8 +298,11 @@ def _spectral_stages(img, feats, params, seed, strict, stage, timings, info):
     timings["laplacian"] = time.perf_counter() - t
 
     t = stage("eigenvectors")
+    # The superpixel centroids carry the nonlocal affinities: ordered last in
+    # the factorisation when there are any (σ_C or σ_S > 0).
+    nonlocal_terms = params.sigma_color > 0 or params.sigma_semantic > 0
     eig = spectral.smallest_eigenpairs(lap, (h, w), params=params, seed=seed, strict=strict,
-                                      special=graph.centroids)
+                                      special=graph.centroids if nonlocal_terms else None)
     timings["eigenvectors"] = time.perf_counter() - t
     info["eigen"] = dict(eig.info, max_residual=float(eig.residuals.max()))
 
