@@ -13,8 +13,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import (_resources, _validate, constrained, grouping, laplacian, relaxed, spectral,
-               superpixels)
+from . import (_resources, _validate, constrained, grouping, initialisation, laplacian, relaxed,
+               spectral, superpixels)
 from .params import Params
 
 __all__ = ["SegmentResult", "segment", "STAGES"]
@@ -125,13 +125,17 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
         paper's reduced features). Any other D: raw features, reduced here
         (SPEC §10: clamp, guided filter, PCA, min–max). None: computed by the
         default extractor (needs ``pip install "sss-fast[features]"``).
-    n_layers : int, optional
-        Number of output layers (default ``params.n_layers``, 5).
+    n_layers : int or "auto", optional
+        Number of output layers (default ``params.n_layers``, 5); "auto"
+        chooses 2 … ``params.auto_max_layers`` from the data (see
+        :func:`sss_fast.grouping.group_layers`).
     seed : int
         Seeds every random choice (k-means, Krylov start); same input and seed
         give identical layers.
     params : Params, optional
-        Algorithm parameters (defaults equal the paper's reference values).
+        Algorithm parameters (defaults: the paper's reference values but for
+        the quality departures listed in README; ``Params.reference()`` gives
+        the reference throughout).
     return_intermediates : bool
         Keep superpixels, Laplacian, eigenpairs and components in the result.
     progress : callable, optional
@@ -168,9 +172,10 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     if not isinstance(params, Params):
         raise TypeError(f"params must be a sss_fast.Params, got {type(params).__name__}")
     if n_layers is not None:
-        if isinstance(n_layers, bool) or not isinstance(n_layers, (int, np.integer)) or n_layers < 1:
-            raise ValueError(f"n_layers must be a positive int, got {n_layers!r}")
-        params = replace(params, n_layers=int(n_layers))
+        if n_layers != "auto" and (isinstance(n_layers, bool)
+                                   or not isinstance(n_layers, (int, np.integer)) or n_layers < 1):
+            raise ValueError(f"n_layers must be a positive int or 'auto', got {n_layers!r}")
+        params = replace(params, n_layers=n_layers if n_layers == "auto" else int(n_layers))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
         raise ValueError(f"seed must be an int in [0, 2**64), got {seed!r}")
     seed = int(seed)
@@ -222,7 +227,8 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     info["eigen"] = dict(eig.info, max_residual=float(eig.residuals.max()))
 
     t = stage("constrained")
-    init = constrained.initial_components(feats, params.n_initial_components, seed=seed)
+    points = initialisation.initial_points(feats, eig.values, eig.vectors, params)
+    init = constrained.initial_components(points, params.n_initial_components, seed=seed)
     comps, hist = constrained.constrained_sparsify(eig.vectors, eig.values, init, params,
                                                    return_history=True)
     timings["constrained"] = time.perf_counter() - t
@@ -234,9 +240,10 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
                            "gram_work": np.asarray(hist.gram_work)}
 
     t = stage("grouping")
-    grouped = grouping.group_components(comps, feats, params.n_layers, seed=seed)
+    grouped = grouping.group_layers(comps, feats, img, params, seed=seed)
     timings["grouping"] = time.perf_counter() - t
-    if grouped.shape[0] < params.n_layers:
+    info["n_layers"] = int(grouped.shape[0])
+    if params.n_layers != "auto" and grouped.shape[0] < params.n_layers:
         why = ("the image has fewer distinct regions" if comps.shape[0] > grouped.shape[0] else
                f"only {comps.shape[0]} soft component(s) survived constrained sparsification; "
                "raise Params.n_initial_components for more")
