@@ -75,6 +75,48 @@ def _descriptors(alpha, pts):
     return (ap @ pts) / safe[:, None], mass
 
 
+def _weighted_kmeans(x, w, k, seed, n_init=10, max_iter=100):
+    """k-means of points ``x`` (K, D) weighted by ``w`` (K,): seeded k-means++, best of n_init.
+
+    Weights are the components' masses, so the objective is the per-pixel
+    distortion of the descriptors: a light component far from the rest
+    costs little to merge and does not take a layer of its own.
+    Returns (K,) int32 labels, consecutive from 0.
+    """
+    n = x.shape[0]
+    if k >= n:
+        return np.arange(n, dtype=np.int32)
+    w = np.maximum(np.asarray(w, dtype=np.float64), 0.0)
+    if not w.sum() > 0:
+        w = np.ones(n)
+    rng = np.random.default_rng(seed)
+    best, best_cost = None, np.inf
+    for _ in range(n_init):
+        centres = [x[rng.choice(n, p=w / w.sum())]]
+        for _ in range(1, k):
+            d = ((x[:, None, :] - np.array(centres)[None]) ** 2).sum(-1).min(1)
+            p = w * d
+            if not p.sum() > 0:
+                break
+            centres.append(x[rng.choice(n, p=p / p.sum())])
+        c = np.array(centres)
+        lab = None
+        for _ in range(max_iter):
+            new = ((x[:, None, :] - c[None]) ** 2).sum(-1).argmin(1)
+            if lab is not None and np.array_equal(new, lab):
+                break
+            lab = new
+            for j in range(c.shape[0]):
+                m = lab == j
+                if w[m].sum() > 0:
+                    c[j] = (w[m, None] * x[m]).sum(0) / w[m].sum()
+        cost = float((w * ((x - c[lab]) ** 2).sum(-1)).sum())
+        if cost < best_cost - 1e-15:
+            best, best_cost = lab, cost
+    _, best = np.unique(best, return_inverse=True)
+    return best.astype(np.int32)
+
+
 def group_layers(components, features, image, params, *, seed, return_groups=False):
     """Group components into layers as ``params.grouping`` says (SPEC §8 and departures).
 
@@ -125,7 +167,13 @@ def group_layers(components, features, image, params, *, seed, return_groups=Fal
         img = _as_points(np.asarray(image, dtype=np.float64), "image")
         if img.shape != (N, 3):
             raise ValueError(f"image must have {N} RGB pixels, got shape {np.shape(image)}")
-        pts = np.ascontiguousarray(np.hstack([feats, params.grouping_colour_weight * img]))
+        blocks = [feats, params.grouping_colour_weight * img]
+        if params.grouping_position_weight > 0:
+            h, w = np.shape(image)[:2]
+            yy, xx = np.mgrid[:h, :w] / float(max(h, w))
+            blocks.append(params.grouping_position_weight
+                          * np.stack([yy.ravel(), xx.ravel()], axis=1))
+        pts = np.ascontiguousarray(np.hstack(blocks))
     if params.grouping == "features" and params.n_layers != "auto":
         return group_components(components, feats, params.n_layers, seed=seed,
                                 return_groups=return_groups)
@@ -141,13 +189,7 @@ def group_layers(components, features, image, params, *, seed, return_groups=Fal
             big = np.array([int(np.argmax(mass))])
 
     def cluster(k):
-        sub = np.ascontiguousarray(alpha[big])
-        if k >= sub.shape[0]:
-            g = np.arange(sub.shape[0], dtype=np.int32)
-        else:
-            _, g, _ = core.group_components(sub, pts, int(k), seed, 10)
-            g = np.asarray(g, dtype=np.int32)
-        return g
+        return _weighted_kmeans(desc[big], mass[big], k, seed)
 
     def means(g):
         out = []

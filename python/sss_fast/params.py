@@ -110,6 +110,9 @@ class Params:
     grouping: str = "features+colour"
     #: Weight of the mean colour (RGB in [0, 1]) in "features+colour". Default 1.
     grouping_colour_weight: float = 1.0
+    #: Weight of the component's centroid (row, col divided by the longer
+    #: side) in "features+colour". Default 0.
+    grouping_position_weight: float = 0.0
     #: Mass (Σ_p max(α_p, 0), as a fraction of the pixels) below which a
     #: component does not seed a group in "features+colour". Default 0.002.
     grouping_min_mass: float = 0.002
@@ -186,7 +189,8 @@ class Params:
         if self.grouping not in ("features", "features+colour"):
             raise ValueError("Params.grouping must be 'features' (reference) or "
                              f"'features+colour', got {self.grouping!r}")
-        for name in ("init_feature_weight", "grouping_colour_weight", "grouping_min_mass",
+        for name in ("init_feature_weight", "grouping_colour_weight", "grouping_position_weight",
+                     "grouping_min_mass",
                      "auto_min_distance"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0 \
