@@ -70,6 +70,15 @@ class Params:
     eig_block: int = 16
 
     # --- constrained sparsification (SPEC §7) -----------------------------------
+    #: Feature directions proposed for the eigenbasis (``sss_fast.subspace``):
+    #: k-means clusters of the features whose guided-filtered indicator the
+    #: eigenvectors cannot express are added by Rayleigh–Ritz, so objects
+    #: that only the features tell apart can form components. Default 6
+    #: (departure; 0 = off, the reference).
+    feature_subspace: int = 6
+    #: Relative part of a proposal orthogonal to the eigenvectors it needs to
+    #: be added. Default 0.3.
+    feature_subspace_min_residual: float = 0.3
     #: Initial components K₀ from k-means on the features. Default 40.
     n_initial_components: int = 40
     #: What the initial k-means clusters: "features" (the reference: the
@@ -190,7 +199,7 @@ class Params:
             raise ValueError("Params.grouping must be 'features' (reference) or "
                              f"'features+colour', got {self.grouping!r}")
         for name in ("init_feature_weight", "grouping_colour_weight", "grouping_position_weight",
-                     "grouping_min_mass",
+                     "grouping_min_mass", "feature_subspace_min_residual",
                      "auto_min_distance"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0 \
@@ -199,6 +208,8 @@ class Params:
         if self.grouping_min_mass >= 1:
             raise ValueError("Params.grouping_min_mass is a fraction of the pixels; it must be "
                              f"< 1, got {self.grouping_min_mass!r}")
+        if self.feature_subspace < 0:
+            raise ValueError("Params.feature_subspace must be >= 0 (0 turns it off)")
         if self.init_eigenvectors < 1:
             raise ValueError("Params.init_eigenvectors must be >= 1")
         if self.auto_max_layers < 2:
@@ -213,6 +224,6 @@ class Params:
         ``Params.reference(n_layers=4)`` also applies ``changes``.
         """
         ref = dict(sigma_semantic=0.01, sigma_color=0.01, initial_points="features",
-                   grouping="features")
+                   grouping="features", feature_subspace=0)
         ref.update(changes)
         return cls(**ref)

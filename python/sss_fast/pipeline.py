@@ -14,7 +14,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from . import (_resources, _validate, constrained, grouping, initialisation, laplacian, relaxed,
-               spectral, superpixels)
+               spectral, subspace, superpixels)
 from .params import Params
 
 __all__ = ["SegmentResult", "segment", "STAGES"]
@@ -229,7 +229,9 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     t = stage("constrained")
     points = initialisation.initial_points(feats, eig.values, eig.vectors, params)
     init = constrained.initial_components(points, params.n_initial_components, seed=seed)
-    comps, hist = constrained.constrained_sparsify(eig.vectors, eig.values, init, params,
+    basis_vals, basis_vecs, info["feature_subspace"] = subspace.augment_eigenbasis(
+        eig.values, eig.vectors, lap, img, feats, params, seed=seed)
+    comps, hist = constrained.constrained_sparsify(basis_vecs, basis_vals, init, params,
                                                    return_history=True)
     timings["constrained"] = time.perf_counter() - t
     info["n_initial_components"] = int(init.max()) + 1
