@@ -123,3 +123,31 @@ def test_segment_auto_deterministic(small_scene):
     np.testing.assert_array_equal(a.layers, b.layers)
     with pytest.raises(ValueError, match="n_layers"):
         sss_fast.segment(img, feat, n_layers="five", params=p)
+
+
+def test_feature_subspace_adds_what_only_the_features_see():
+    """A disc of the background's colour, seen by the features only, gets a Ritz direction."""
+    import scipy.sparse as sp
+
+    from sss_fast import laplacian, spectral, subspace
+
+    rng = np.random.default_rng(4)
+    h = w = 40
+    yy, xx = np.mgrid[:h, :w]
+    disc = ((yy - 20) ** 2 + (xx - 18) ** 2 <= 81).astype(float)
+    img = np.clip(0.5 + 0.02 * rng.standard_normal((h, w, 3)), 0, 1)   # one colour
+    feats = np.where(disc[..., None] > 0, [0.9, 0.1, 0.3], [0.1, 0.2, 0.9])
+    feats = np.clip(feats + 0.01 * rng.standard_normal(feats.shape), 0, 1)
+    lap = laplacian.matting_laplacian(img)
+    eig = spectral.smallest_eigenpairs(lap, (h, w), n=20, seed=1)
+    off = subspace.augment_eigenbasis(eig.values, eig.vectors, lap, img, feats, REF, seed=1)
+    assert off[0] is eig.values and off[1] is eig.vectors
+    vals, vecs, info = subspace.augment_eigenbasis(eig.values, eig.vectors, lap, img, feats,
+                                                   Params(feature_subspace=2), seed=1)
+    assert info["added"] >= 1 and vecs.shape == (20 + info["added"], h * w)
+    np.testing.assert_allclose(vecs @ vecs.T, np.eye(vecs.shape[0]), atol=1e-8)
+    t = vecs @ (sp.csr_matrix(lap) @ vecs.T)
+    np.testing.assert_allclose(t, np.diag(vals), atol=1e-6 * max(1.0, np.abs(vals).max()))
+    # the added direction holds the disc: its span reaches the disc's indicator
+    d = disc.ravel() / np.linalg.norm(disc)
+    assert np.linalg.norm(vecs @ d) > np.linalg.norm(eig.vectors @ d) + 0.1

@@ -76,6 +76,9 @@ class Params:
     #: that only the features tell apart can form components. Default 6
     #: (departure; 0 = off, the reference).
     feature_subspace: int = 6
+    #: A proposal is kept only when the features jump along its edge: mean
+    #: feature gradient there at least this times its median inside. Default 3.5.
+    feature_subspace_min_contrast: float = 3.5
     #: Relative part of a proposal orthogonal to the eigenvectors it needs to
     #: be added. Default 0.3.
     feature_subspace_min_residual: float = 0.3
@@ -200,6 +203,7 @@ class Params:
                              f"'features+colour', got {self.grouping!r}")
         for name in ("init_feature_weight", "grouping_colour_weight", "grouping_position_weight",
                      "grouping_min_mass", "feature_subspace_min_residual",
+                     "feature_subspace_min_contrast",
                      "auto_min_distance"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0 \
