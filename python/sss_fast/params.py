@@ -132,7 +132,7 @@ class Params:
     auto_max_layers: int = 8
     #: "auto" keeps the largest layer count whose group descriptors (mean
     #: feature, colour) are all at least this far apart. Default 0.25.
-    auto_min_distance: float = 0.25
+    auto_min_distance: float = 0.4
 
     # --- relaxed sparsification (SPEC §9) ---------------------------------------
     #: Clean-up thresholds before the relaxed stage. Defaults 0.1 and 0.9.
