@@ -151,3 +151,13 @@ def test_feature_subspace_adds_what_only_the_features_see():
     # the added direction holds the disc: its span reaches the disc's indicator
     d = disc.ravel() / np.linalg.norm(disc)
     assert np.linalg.norm(vecs @ d) > np.linalg.norm(eig.vectors @ d) + 0.1
+
+
+def test_cli_layers_auto():
+    from sss_fast import cli
+
+    assert cli._layers("auto") == "auto" and cli._layers("4") == 4
+    import argparse
+
+    with pytest.raises(argparse.ArgumentTypeError):
+        cli._layers("0")
