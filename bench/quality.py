@@ -330,7 +330,7 @@ def photo_sheets(names, side=256, prefix=None, seed=20180812, log=print):
                 r = sss_fast.segment(image, feats, n_layers=nl, params=params, seed=seed)
                 dt = time.perf_counter() - t
             sheet = viz.contact_sheet(image, feats, r.layers)
-            rows.append(_label(sheet.shape[1], f"{name} — {tag} ({r.layers.shape[0]} layers, "
+            rows.append(_label(sheet.shape[1], f"{name}: {tag} ({r.layers.shape[0]} layers, "
                                                 f"{dt:.0f} s)"))
             rows.append(sheet)
             info[tag] = {"n_layers": int(r.layers.shape[0]), "seconds": dt,
