@@ -110,6 +110,11 @@ def _weighted_kmeans(x, w, k, seed, n_init=10, max_iter=100):
                 m = lab == j
                 if w[m].sum() > 0:
                     c[j] = (w[m, None] * x[m]).sum(0) / w[m].sum()
+                else:  # an emptied cluster restarts at the worst-served point
+                    d = w * ((x - c[lab]) ** 2).sum(-1)
+                    if d.max() > 0:
+                        c[j] = x[int(np.argmax(d))]
+                        lab = ((x[:, None, :] - c[None]) ** 2).sum(-1).argmin(1)
         cost = float((w * ((x - c[lab]) ** 2).sum(-1)).sum())
         if cost < best_cost - 1e-15:
             best, best_cost = lab, cost
@@ -132,6 +137,11 @@ def group_layers(components, features, image, params, *, seed, return_groups=Fal
     along edges, whose mean descriptors sit between objects) seed no group:
     they join the group with the nearest descriptor afterwards, so no layer
     is near-empty.
+
+    With a fixed ``n_layers``, groups whose descriptors lie closer than
+    ``params.grouping_merge_distance`` are merged afterwards (SPEC §8's "when
+    several h_i coincide k-means forms fewer groups", with a tolerance: soft
+    components of one flat region differ in their means by a little).
 
     ``params.n_layers == "auto"``: the largest count k in 2 …
     ``params.auto_max_layers`` whose k group descriptors are pairwise at least
@@ -174,7 +184,8 @@ def group_layers(components, features, image, params, *, seed, return_groups=Fal
             blocks.append(params.grouping_position_weight
                           * np.stack([yy.ravel(), xx.ravel()], axis=1))
         pts = np.ascontiguousarray(np.hstack(blocks))
-    if params.grouping == "features" and params.n_layers != "auto":
+    if params.n_layers != "auto" and (params.grouping == "features" or K <= params.n_layers):
+        # the reference; and, as SPEC §8 says, K <= n_layers components need no grouping
         return group_components(components, feats, params.n_layers, seed=seed,
                                 return_groups=return_groups)
     alpha = np.ascontiguousarray(components)
@@ -212,6 +223,16 @@ def group_layers(components, features, image, params, *, seed, return_groups=Fal
         g_big = chosen
     else:
         g_big = cluster(params.n_layers)
+        # groups whose descriptors (nearly) coincide are one region: merge them, closest first
+        while int(g_big.max()) >= 1:
+            c = means(g_big)
+            d = np.sqrt(((c[:, None, :] - c[None, :, :]) ** 2).sum(-1))
+            d[np.diag_indices_from(d)] = np.inf
+            i, j = np.unravel_index(int(np.argmin(d)), d.shape)
+            if d[i, j] >= params.grouping_merge_distance:
+                break
+            g_big = np.where(g_big == max(i, j), min(i, j), g_big)
+            g_big = np.where(g_big > max(i, j), g_big - 1, g_big)
     # Relabel consecutively (k-means may leave a group empty).
     _, g_big = np.unique(g_big, return_inverse=True)
     groups = np.empty(K, dtype=np.int32)

@@ -128,6 +128,9 @@ class Params:
     #: Mass (Σ_p max(α_p, 0), as a fraction of the pixels) below which a
     #: component does not seed a group in "features+colour". Default 0.002.
     grouping_min_mass: float = 0.002
+    #: "features+colour" with a fixed n_layers: groups whose descriptors are
+    #: closer than this are merged (fewer layers, with a warning). Default 0.05.
+    grouping_merge_distance: float = 0.05
     #: Upper bound of the layer count chosen by ``n_layers="auto"``. Default 8.
     auto_max_layers: int = 8
     #: "auto" keeps the largest layer count whose group descriptors (mean
@@ -205,7 +208,7 @@ class Params:
             raise ValueError("Params.grouping must be 'features' (reference) or "
                              f"'features+colour', got {self.grouping!r}")
         for name in ("init_feature_weight", "grouping_colour_weight", "grouping_position_weight",
-                     "grouping_min_mass", "feature_subspace_min_residual",
+                     "grouping_min_mass", "grouping_merge_distance", "feature_subspace_min_residual",
                      "feature_subspace_min_contrast",
                      "auto_min_distance"):
             v = getattr(self, name)
