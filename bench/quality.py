@@ -3,7 +3,9 @@
 Synthetic composites with known soft layers (bench/scenes.py, ≈96×96) are
 segmented by
 
-* ``sss``          – ``sss_fast.segment(image, features, n_layers=K_true)``;
+* ``sss``          – ``sss_fast.segment(image, features, n_layers=K_true)`` (the defaults);
+* ``sss_reference`` – the same with ``Params.reference()``, the paper's values
+  throughout (the "before" of issue 15's departures, in the same run);
 * ``spectral_matting`` – ``sss_fast.spectral_matting(image, 20)`` (Levin et al.,
   the paper's baseline: 20 matting components, no features);
 * ``spectral_matting_grouped`` – the same, its components grouped into K_true
@@ -32,8 +34,16 @@ semi-transparent, 0.05 < α < 0.95; and the fraction of (layer, pixel) values
 in (0.01, 0.99)) and the sum-to-one error (max and mean |Σ_k α_k − 1|) of the
 returned float32 layers and of the solver's raw layers.
 
+Real photos (``--photos``, needs torch for the default features): each of
+scikit-image's photos named, longest side ``--photo-side`` px, is segmented
+with ``Params.reference()`` (5 layers, "before"), with the defaults (5 layers,
+"after") and with ``n_layers="auto"``; one contact sheet per photo (input |
+features | each layer's alpha | palette, one row per setting) is written as
+``<photo-prefix>-<name>.png`` for a person to look at.
+
     PYTHONPATH=python python bench/quality.py [--size 96] [--docia-size 320] \\
-        [--threads 2] [--json-out PATH] [--png PATH] [--guided-features]
+        [--threads 2] [--json-out PATH] [--png PATH] [--guided-features] \\
+        [--photos astronaut,chelsea,coffee,rocket] [--photo-prefix bench/results/quality-photo]
 """
 
 from __future__ import annotations
@@ -64,6 +74,11 @@ def _parse():
     ap.add_argument("--json-out", type=Path, default=None)
     ap.add_argument("--png", type=Path, default=None, help="write a montage of the layers")
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "docia.png")
+    ap.add_argument("--photos", default="none",
+                    help="comma-separated scikit-image photos for contact sheets, or none (default)")
+    ap.add_argument("--photo-side", type=int, default=256, help="longest side of the photos (256)")
+    ap.add_argument("--photo-prefix", type=Path, default=ROOT / "bench" / "results" / "quality-photo",
+                    help="contact sheets go to <prefix>-<name>.png")
     return ap.parse_args()
 
 
@@ -75,8 +90,9 @@ if __name__ == "__main__":
 
 import numpy as np  # noqa: E402
 
-METHODS = ("sss", "spectral_matting", "spectral_matting_grouped", "kmeans", "sss_components")
-EXTRA = ("spectral_matting_grouped", "sss_components")  # extra information, not in the target
+METHODS = ("sss", "spectral_matting", "spectral_matting_grouped", "kmeans", "sss_components",
+           "sss_reference")
+EXTRA = ("spectral_matting_grouped", "sss_components", "sss_reference")  # extra information, not in the target
 PRIMARY = ("sss", "spectral_matting", "kmeans")  # the comparison the targets name
 
 
@@ -126,8 +142,10 @@ def run_method(name, image, feats, k, seed):
         warnings.simplefilter("always")
         t = time.perf_counter()
         raw = comps = None
-        if name == "sss":
-            r = sss_fast.segment(image, feats, n_layers=k, seed=seed, return_intermediates=True)
+        if name in ("sss", "sss_reference"):
+            params = sss_fast.Params.reference() if name == "sss_reference" else None
+            r = sss_fast.segment(image, feats, n_layers=k, seed=seed, params=params,
+                                 return_intermediates=True)
             layers, raw = r.layers, r.raw_layers
             comps = np.asarray(r.components, dtype=np.float64).reshape(-1, *image.shape[:2])
         elif name == "spectral_matting":
@@ -222,6 +240,12 @@ def run(size=96, scenes_=None, docia_size=320, seed=20180812, data=None, png=Non
         montage.append(tiles)
     res["mean"] = {m: {key: float(np.mean([res["scenes"][s]["methods"][m][key] for s in names]))
                        for key in ("sad", "mse", "sad_band", "mse_band")} for m in METHODS}
+    base = [s for s in scn.BASELINE_SCENES if s in names]
+    if base and len(base) < len(names):
+        res["mean_baseline_scenes"] = {
+            "scenes": base,
+            **{m: {key: float(np.mean([res["scenes"][s]["methods"][m][key] for s in base]))
+                   for key in ("sad", "mse", "sad_band", "mse_band")} for m in METHODS}}
     if docia_size:
         img, feat = load_docia(data, docia_size)
         d = {"size": docia_size, "methods": {}}
@@ -271,6 +295,56 @@ def run(size=96, scenes_=None, docia_size=320, seed=20180812, data=None, png=Non
     return res
 
 
+def _label(strip_w, text, h=14):
+    from PIL import Image, ImageDraw
+
+    im = Image.new("RGB", (strip_w, h), (255, 255, 255))
+    ImageDraw.Draw(im).text((2, 1), text, fill=(0, 0, 0))
+    return np.asarray(im)
+
+
+def photo_sheets(names, side=256, prefix=None, seed=20180812, log=print):
+    """Contact sheets of scikit-image photos: reference (before), defaults, auto. Returns paths."""
+    from PIL import Image
+    from skimage import data
+
+    import sss_fast
+    from sss_fast import features, io, viz
+
+    prefix = Path(prefix)
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for name in names:
+        im = Image.fromarray(getattr(data, name)()).convert("RGB")
+        f = side / max(im.size)
+        im = im.resize((max(8, round(im.size[0] * f)), max(8, round(im.size[1] * f))), Image.LANCZOS)
+        image = np.asarray(im, dtype=np.float64) / 255.0
+        feats = features.reduce(features.extract(image), image)
+        rows, info = [], {}
+        for tag, params, nl in (("before: Params.reference(), 5 layers", sss_fast.Params.reference(), 5),
+                                ("after: Params(), 5 layers", sss_fast.Params(), 5),
+                                ("after: Params(), n_layers='auto'", sss_fast.Params(), "auto")):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                t = time.perf_counter()
+                r = sss_fast.segment(image, feats, n_layers=nl, params=params, seed=seed)
+                dt = time.perf_counter() - t
+            sheet = viz.contact_sheet(image, feats, r.layers)
+            rows.append(_label(sheet.shape[1], f"{name}: {tag} ({r.layers.shape[0]} layers, "
+                                                f"{dt:.0f} s)"))
+            rows.append(sheet)
+            info[tag] = {"n_layers": int(r.layers.shape[0]), "seconds": dt,
+                         "layer_mass": [float(m) for m in r.layers.reshape(r.layers.shape[0], -1).mean(1)]}
+            log(f"  photo {name:10s} {tag:40s} {r.layers.shape[0]} layers ({dt:.1f} s)")
+        wmax = max(x.shape[1] for x in rows)
+        rows = [np.pad(x, ((0, 0), (0, wmax - x.shape[1]), (0, 0)), constant_values=255) for x in rows]
+        path = Path(f"{prefix}-{name}.png")
+        io.save_png(path, np.concatenate(rows, axis=0))
+        shrink_png(path, colors=128)
+        out[name] = {"path": str(path), **info}
+    return out
+
+
 def shrink_png(path, colors=96):
     """Re-save a PNG with an adaptive palette (keeps the montage well under 300 KB)."""
     from PIL import Image
@@ -289,12 +363,26 @@ def main():
     t = time.perf_counter()
     res = run(a.size, None if a.scenes == "all" else a.scenes.split(","), a.docia_size, a.seed,
               a.data, a.png, guided_features=a.guided_features)
+    photos = [p for p in a.photos.split(",") if p and p != "none"]
+    if photos:
+        try:
+            import torch  # noqa: F401
+        except ImportError:
+            print("photos skipped: the default features need torch (pip install '.[features]')")
+        else:
+            res["photos"] = photo_sheets(photos, a.photo_side, a.photo_prefix, a.seed)
     res["seconds"] = time.perf_counter() - t
-    print(f"\nmean over {len(res['scenes'])} scenes ({a.size}×{a.size}):")
-    print(f"  {'method':26s} {'SAD':>8s} {'band SAD':>9s} {'MSE':>8s} {'band MSE':>9s}")
-    for m in METHODS:
-        r = res["mean"][m]
-        print(f"  {m:26s} {r['sad']:8.1f} {r['sad_band']:9.1f} {r['mse']:8.4f} {r['mse_band']:9.4f}")
+    tables = [(f"mean over {len(res['scenes'])} scenes ({a.size}×{a.size})", res["mean"])]
+    if "mean_baseline_scenes" in res:
+        mb = res["mean_baseline_scenes"]
+        tables.append((f"mean over the {len(mb['scenes'])} scenes of the 2026-12-04 baseline "
+                       f"({', '.join(mb['scenes'])})", mb))
+    for title, tab in tables:
+        print(f"\n{title}:")
+        print(f"  {'method':26s} {'SAD':>8s} {'band SAD':>9s} {'MSE':>8s} {'band MSE':>9s}")
+        for m in METHODS:
+            r = tab[m]
+            print(f"  {m:26s} {r['sad']:8.1f} {r['sad_band']:9.1f} {r['mse']:8.4f} {r['mse_band']:9.4f}")
     if a.json_out:
         a.json_out.write_text(json.dumps(res, indent=1))
 

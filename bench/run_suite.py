@@ -759,6 +759,9 @@ def parse(argv=None):
                          "the reference's dense (K−1)M solve costs seconds per iteration)")
     ap.add_argument("--skip-reference", action="store_true")
     ap.add_argument("--skip-quality", action="store_true")
+    ap.add_argument("--photos", default="astronaut,chelsea,coffee,rocket",
+                    help="scikit-image photos whose contact sheets (reference vs defaults vs auto) "
+                         "the quality part writes as <stem>-photo-<name>.png; none to skip")
     ap.add_argument("--quality-only", action="store_true")
     ap.add_argument("--quality-size", type=int)
     ap.add_argument("--docia-size", type=int, help="docia side for the sparsity numbers (0 = skip)")
@@ -857,7 +860,8 @@ def main(argv=None):
         qjson = Path(f"{stem}-quality-raw.json")
         cmd = [sys.executable, str(HERE / "quality.py"), "--size", str(a.quality_size),
                "--docia-size", str(a.docia_size), "--seed", str(a.seed), "--threads", str(th),
-               "--json-out", str(qjson), "--png", f"{stem}-quality-layers.png", "--data", str(a.data)]
+               "--json-out", str(qjson), "--png", f"{stem}-quality-layers.png", "--data", str(a.data),
+               "--photos", a.photos, "--photo-prefix", f"{stem}-photo"]
         print(f"[quality] {' '.join(cmd[1:])}", flush=True)
         t = time.perf_counter()
         out = subprocess.run(cmd, env=child_env(th), text=True, capture_output=True,

@@ -15,6 +15,12 @@ Scenes (``SCENES``):
 * ``camouflage``   – an object with the background's colour and texture, told apart
                      only by the features, next to an ordinary object;
 * ``mixed``        – four objects: motion-blurred bar, thin ring, soft blob, fine fringe.
+* ``crowd``        – six objects on one background (7 layers): two of one class (equal
+                     features, different colours, apart), a veil (α ≈ 0.5) over part
+                     of the background, an object in the background's colour, a
+                     hairy blob and a small square.
+
+``BASELINE_SCENES`` are the five scenes of the 2026-12-04 baseline (issue 15).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from scipy import ndimage
 
 SS = 4  # supersampling factor for anti-aliasing
 
-__all__ = ["SCENES", "make_scene", "all_scenes", "transition_band"]
+__all__ = ["SCENES", "BASELINE_SCENES", "make_scene", "all_scenes", "transition_band"]
 
 
 def _grid(h, w):
@@ -190,8 +196,33 @@ def mixed(h, w, rng):
     return alphas, colors, FVECS, None
 
 
+def crowd(h, w, rng):
+    car_a = _ellipse(h, w, 0.22 * h, 0.25 * w, 0.1 * h, 0.16 * w)
+    car_b = _ellipse(h, w, 0.25 * h, 0.75 * w, 0.1 * h, 0.16 * w)
+    veil = 0.5 * ndimage.gaussian_filter(_rect(h, w, 0.45 * h, 0.95 * h, 0.05 * w, 0.4 * w), 1.0)
+    hidden = ndimage.gaussian_filter(_disc(h, w, 0.62 * h, 0.62 * w, 0.11 * min(h, w)), 1.0)
+    cy, cx, r = 0.82 * h, 0.82 * w, 0.08 * min(h, w)
+    n = 30
+    ang = rng.uniform(-np.pi, np.pi, n)
+    roots = [(cy + 0.9 * r * np.sin(a), cx + 0.9 * r * np.cos(a)) for a in ang]
+    fuzzy = np.maximum(_disc(h, w, cy, cx, r),
+                       _strands(h, w, rng, roots, ang, 0.07 * min(h, w), width=0.5))
+    small = _rect(h, w, 0.5 * h, 0.58 * h, 0.86 * w, 0.94 * w)
+    alphas = _composite([veil, car_a, car_b, hidden, fuzzy, small])
+    bg = [0.55, 0.5, 0.45]
+    tex = _texture(h, w, rng, 0.06, 2)
+    colors = [bg, [0.9, 0.9, 0.95], [0.85, 0.15, 0.1], [0.1, 0.25, 0.85], bg, [0.3, 0.2, 0.1],
+              [0.95, 0.8, 0.1]]
+    textures = [tex, _texture(h, w, rng, 0.02, 3), _texture(h, w, rng, 0.06, 3),
+                _texture(h, w, rng, 0.06, 3), tex, _texture(h, w, rng, 0.06, 3),
+                _texture(h, w, rng, 0.06, 3)]
+    fv = np.array([FVECS[0], [0.6, 0.6, 0.9], FVECS[1], FVECS[1], FVECS[2], FVECS[3], FVECS[4]])
+    return alphas, colors, fv, textures
+
+
 SCENES = {"soft_edges": soft_edges, "hair": hair, "translucent": translucent,
-          "camouflage": camouflage, "mixed": mixed}
+          "camouflage": camouflage, "mixed": mixed, "crowd": crowd}
+BASELINE_SCENES = ("soft_edges", "hair", "translucent", "camouflage", "mixed")
 
 
 def make_scene(name, size=96, seed=31337, guided=False):

@@ -38,8 +38,8 @@ def check_laplacian(lap):
                                       ((90, 500, 48, 40), "kmeans")])
 def test_laplacian_docia_matches_reference(docia, box, kind):
     img, g, cm, fm = setup(docia, box, kind)
-    lap = laplacian.build_laplacian(img, g, cm, fm)
-    want = ref.build_laplacian(img, g, cm, fm, Params())
+    lap = laplacian.build_laplacian(img, g, cm, fm, Params.reference())
+    want = ref.build_laplacian(img, g, cm, fm, Params.reference())
     assert rel_err(lap, want) <= RTOL
     check_laplacian(lap)
 

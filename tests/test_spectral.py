@@ -16,7 +16,7 @@ def _laplacian(img, feat, n_segments):
     g = superpixels.superpixels(img, n_segments=n_segments)
     cm = superpixels.region_means(g.labels, img, g.n_regions)
     fm = superpixels.region_means(g.labels, feat, g.n_regions)
-    return laplacian.build_laplacian(img, g, cm, fm)
+    return laplacian.build_laplacian(img, g, cm, fm, Params.reference())  # with the semantic term: slightly indefinite
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, List, Optional, Tuple
+from typing import Callable, List, Optional, Tuple, Union
 
 from . import _export
 from .params import Params
@@ -46,7 +46,7 @@ class JobOptions:
     Attributes
     ----------
     method : {"sss", "spectral-matting"}
-    n_layers : int or None
+    n_layers : int, "auto" or None
         Layers (None: ``params.n_layers``; for spectral matting without
         features the components are left ungrouped).
     seed : int
@@ -62,7 +62,7 @@ class JobOptions:
     """
 
     method: str = "sss"
-    n_layers: Optional[int] = None
+    n_layers: Optional[Union[int, str]] = None
     seed: int = 0x5EED_2018
     params: Params = field(default_factory=Params)
     formats: Tuple[str, ...] = ("png",)

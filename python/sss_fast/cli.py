@@ -122,6 +122,11 @@ def _positive(text: str) -> int:
     return v
 
 
+def _layers(text: str):
+    """A positive integer, or "auto" (the count chosen from the data)."""
+    return "auto" if text == "auto" else _positive(text)
+
+
 def _seed(text: str) -> int:
     try:
         v = int(text, 0)
@@ -145,9 +150,9 @@ def _add_common(p: argparse.ArgumentParser, *, default_format: str = "png") -> N
     g = p.add_argument_group("segmentation")
     g.add_argument("--method", choices=("sss", "spectral-matting"), default="sss",
                    help="semantic soft segmentation (default) or the spectral matting baseline")
-    g.add_argument("--layers", type=_positive, metavar="K",
-                   help="number of layers (default 5; spectral matting: groups the components, "
-                        "needs features)")
+    g.add_argument("--layers", type=_layers, metavar="K",
+                   help="number of layers, or auto to choose it from the image (default 5; "
+                        "spectral matting: groups the components, needs features, no auto)")
     g.add_argument("--seed", type=_seed, default=0x5EED_2018,
                    help="random seed (same input and seed give identical layers)")
     g.add_argument("--fast", action="store_true",
@@ -253,6 +258,9 @@ def _params(args):
 def _job_options(args, features_given: bool):
     from .batch import JobOptions
 
+    if args.method == "spectral-matting" and args.layers == "auto":
+        raise CLIError("--layers auto is for --method sss; spectral matting groups into a "
+                       "given number of layers", EXIT_USAGE)
     if args.method == "spectral-matting" and args.layers and not features_given:
         raise CLIError("--layers with --method spectral-matting groups components by their "
                        "features: pass --features (or --features-dir), or leave --layers out",

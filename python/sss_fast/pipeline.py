@@ -13,8 +13,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import (_resources, _validate, constrained, grouping, laplacian, relaxed, spectral,
-               superpixels)
+from . import (_resources, _validate, constrained, grouping, initialisation, laplacian, relaxed,
+               spectral, subspace, superpixels)
 from .params import Params
 
 __all__ = ["SegmentResult", "segment", "STAGES", "PRESETS"]
@@ -129,13 +129,17 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
         paper's reduced features). Any other D: raw features, reduced here
         (SPEC §10: clamp, guided filter, PCA, min–max). None: computed by the
         default extractor (needs ``pip install "sss-fast[features]"``).
-    n_layers : int, optional
-        Number of output layers (default ``params.n_layers``, 5).
+    n_layers : int or "auto", optional
+        Number of output layers (default ``params.n_layers``, 5); "auto"
+        chooses 2 … ``params.auto_max_layers`` from the data (see
+        :func:`sss_fast.grouping.group_layers`).
     seed : int
         Seeds every random choice (k-means, Krylov start); same input and seed
         give identical layers.
     params : Params, optional
-        Algorithm parameters (defaults equal the paper's reference values).
+        Algorithm parameters (defaults: the paper's reference values but for
+        the quality departures listed in README; ``Params.reference()`` gives
+        the reference throughout).
     return_intermediates : bool
         Keep superpixels, Laplacian, eigenpairs and components in the result.
     progress : callable, optional
@@ -178,9 +182,10 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     if not isinstance(params, Params):
         raise TypeError(f"params must be a sss_fast.Params, got {type(params).__name__}")
     if n_layers is not None:
-        if isinstance(n_layers, bool) or not isinstance(n_layers, (int, np.integer)) or n_layers < 1:
-            raise ValueError(f"n_layers must be a positive int, got {n_layers!r}")
-        params = replace(params, n_layers=int(n_layers))
+        if n_layers != "auto" and (isinstance(n_layers, bool)
+                                   or not isinstance(n_layers, (int, np.integer)) or n_layers < 1):
+            raise ValueError(f"n_layers must be a positive int or 'auto', got {n_layers!r}")
+        params = replace(params, n_layers=n_layers if n_layers == "auto" else int(n_layers))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
         raise ValueError(f"seed must be an int in [0, 2**64), got {seed!r}")
     seed = int(seed)
@@ -245,7 +250,8 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
             graph.labels, img, graph.n_regions), superpixels.region_means(
             graph.labels, feats, graph.n_regions), params)
         timings["laplacian"] += time.perf_counter() - t
-    if grouped.shape[0] < params.n_layers:
+    info["n_layers"] = int(grouped.shape[0])
+    if params.n_layers != "auto" and grouped.shape[0] < params.n_layers:
         comps = sp["components"]
         why = ("the image has fewer distinct regions" if comps.shape[0] > grouped.shape[0] else
                f"only {comps.shape[0]} soft component(s) survived constrained sparsification; "
@@ -307,11 +313,15 @@ def _spectral_stages(img, feats, params, seed, strict, stage, timings, info):
     info["eigen"] = dict(eig.info, max_residual=float(eig.residuals.max()))
 
     t = stage("constrained")
+    # With a stride the initial clusters are made on the sampled pixels only.
     stride = constrained.grid_stride(params, h, w)
     sample = constrained.grid_sample(h, w, stride) if stride > 1 else slice(None)
-    init = constrained.initial_components(feats.reshape(-1, feats.shape[2])[sample],
-                                          params.n_initial_components, seed=seed)
-    comps, hist = constrained.constrained_sparsify(eig.vectors, eig.values, init, params,
+    points = initialisation.initial_points(feats.reshape(-1, feats.shape[2])[sample], eig.values,
+                                           eig.vectors[:, sample], params)
+    init = constrained.initial_components(points, params.n_initial_components, seed=seed)
+    basis_vals, basis_vecs, info["feature_subspace"] = subspace.augment_eigenbasis(
+        eig.values, eig.vectors, lap, img, feats, params, seed=seed)
+    comps, hist = constrained.constrained_sparsify(basis_vecs, basis_vals, init, params,
                                                    shape=(h, w), return_history=True)
     timings["constrained"] = time.perf_counter() - t
     info["constrained_stride"] = stride
@@ -323,7 +333,7 @@ def _spectral_stages(img, feats, params, seed, strict, stage, timings, info):
                            "gram_work": np.asarray(hist.gram_work)}
 
     t = stage("grouping")
-    grouped = grouping.group_components(comps, feats, params.n_layers, seed=seed)
+    grouped = grouping.group_layers(comps, feats, img, params, seed=seed)
     timings["grouping"] = time.perf_counter() - t
     return {"graph": graph, "laplacian": lap, "eigen": eig, "initial_labels": init,
             "components": comps, "grouped": grouped}
