@@ -463,3 +463,17 @@ def test_strided_stage_rejects_bad_shapes(crop_problem):
 def test_grid_sample_count_matches():
     for h, w, s in [(7, 5, 2), (9, 9, 3), (2, 3, 5), (640, 480, 4), (1, 1, 3)]:
         assert constrained.grid_sample_count(h, w, s) == constrained.grid_sample(h, w, s).size
+
+
+def test_strided_stage_on_a_non_square_odd_grid(crop_problem):
+    """Any H x W and stride: sampled pixels solve the sampled problem, every pixel sums to one."""
+    E, lam, labels, _ = crop_problem
+    h, w = 27, 48  # the crop's 1296 pixels laid out on another grid: rows offset by 1
+    p = replace(Params(), constrained_stride=3, constrained_iterations=8)
+    full = constrained.constrained_sparsify(E, lam, labels, p, shape=(h, w))
+    sample = constrained.grid_sample(h, w, 3)
+    assert sample.size == 9 * 16 and sample[0] == w + 1
+    sub = constrained.constrained_sparsify(np.ascontiguousarray(E[:, sample]),
+                                           lam * (sample.size / (h * w)), labels[sample], p)
+    np.testing.assert_allclose(full[:, sample], sub, atol=1e-8)
+    np.testing.assert_allclose(full.sum(axis=0), 1.0, atol=1e-10)

@@ -183,3 +183,11 @@ def test_downsample_upsample():
     ramp = np.tile(np.arange(8.0), (4, 1))[None]
     np.testing.assert_allclose(upsample(ramp, (8, 16))[0, :, 2:-2],
                                np.tile((np.arange(16.0) + 0.5) / 2 - 0.5, (8, 1))[:, 2:-2])
+
+
+def test_fast_preset_on_a_tiny_image_runs_at_full_resolution(scene):
+    img, feat, _ = scene
+    r = sss_fast.segment(img[:24, :30], feat[:24, :30], n_layers=2, params=SMALL, seed=3,
+                         preset="fast")
+    assert r.info["spectral_scale"] == 1 and r.layers.shape == (r.layers.shape[0], 24, 30)
+    np.testing.assert_allclose(r.layers.sum(axis=0), 1.0, atol=1e-6)
