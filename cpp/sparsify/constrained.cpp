@@ -98,6 +98,26 @@ private:
     SymFactor fs_;
 };
 
+// α_k = E y_k (k < K-1) and α_{K-1} = 1 − Σ the others, into alpha (K x N,
+// each component contiguous), by fixed pixel blocks.
+template <class Coefs>
+void components_from_coefficients(const CMap& En, const Coefs& Y, index_t K, double* alpha) {
+    const index_t N = En.rows(), Km1 = K - 1;
+    const index_t nblocks = (N + kPixelBlock - 1) / kPixelBlock;
+    parallel_for(0, nblocks, [&](index_t blk) {
+        const index_t p0 = blk * kPixelBlock, n = std::min(N, p0 + kPixelBlock) - p0;
+        Map an(alpha, N, K);
+        an.middleRows(p0, n).leftCols(Km1).noalias() = En.middleRows(p0, n) * Y;
+        // 1 − α_0 − α_1 − … in k order, a contiguous row at a time.
+        double* last = alpha + Km1 * N + p0;
+        std::fill(last, last + n, 1.0);
+        for (index_t k = 0; k < Km1; ++k) {
+            const double* ak = alpha + k * N + p0;
+            for (index_t i = 0; i < n; ++i) last[i] -= ak[i];
+        }
+    });
+}
+
 }  // namespace
 
 void solve_block_arrow(const double* A, const double* b, index_t K, index_t M, double* y) {
@@ -418,18 +438,7 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
             // α_k = E y_k (k < K-1), α_{K-1} = 1 − Σ.
             const index_t Km1 = K - 1;
             const CMap Y(y.data(), M, Km1);
-            parallel_for(0, nblocks, [&](index_t blk) {
-                const index_t p0 = blk * kPixelBlock, n = std::min(N, p0 + kPixelBlock) - p0;
-                Map an(alpha.data(), N, K);
-                an.middleRows(p0, n).leftCols(Km1).noalias() = En.middleRows(p0, n) * Y;
-                // 1 − α_0 − α_1 − … in k order, a contiguous row at a time.
-                double* last = alpha.data() + Km1 * N + p0;
-                std::fill(last, last + n, 1.0);
-                for (index_t k = 0; k < Km1; ++k) {
-                    const double* ak = alpha.data() + k * N + p0;
-                    for (index_t i = 0; i < n; ++i) last[i] -= ak[i];
-                }
-            });
+            components_from_coefficients(En, Y, K, alpha.data());
             VecX ysum = VecX::Zero(M);
             for (index_t k = 0; k < Km1; ++k) {
                 lap_energy += Y.col(k).dot(lam.cwiseProduct(Y.col(k)));
@@ -546,19 +555,7 @@ ConstrainedResult constrained_sparsify_grid(const double* E, index_t M, index_t 
         SymFactor f;
         f.compute(G);
         const MatX Y = f.solve(B);  // M x (K-1)
-        const CMap En(E, N, M);
-        const index_t nblocks = (N + kPixelBlock - 1) / kPixelBlock;
-        parallel_for(0, nblocks, [&](index_t blk) {
-            const index_t p0 = blk * kPixelBlock, n = std::min(N, p0 + kPixelBlock) - p0;
-            Map an(alpha.data(), N, K);
-            an.middleRows(p0, n).leftCols(Km1).noalias() = En.middleRows(p0, n) * Y;
-            double* last = alpha.data() + Km1 * N + p0;
-            std::fill(last, last + n, 1.0);
-            for (index_t k = 0; k < Km1; ++k) {
-                const double* ak = alpha.data() + k * N + p0;
-                for (index_t i = 0; i < n; ++i) last[i] -= ak[i];
-            }
-        });
+        components_from_coefficients(CMap(E, N, M), Y, K, alpha.data());
     }
     res.alpha = std::move(alpha);
     return res;
