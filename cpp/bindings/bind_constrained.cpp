@@ -120,7 +120,7 @@ void bind_constrained(py::module_& m) {
                 width = N;
             }
             require(stride >= 1 && height * width == N, "constrained_sparsify: height * width must be N");
-            const index_t Ns = static_cast<index_t>(grid_sample(height, width, stride).size());
+            const index_t Ns = grid_sample_count(height, width, stride);
             require(E.ndim() == 2 && eigvals.ndim() == 1 && eigvals.shape(0) == M &&
                         labels.ndim() == 1 && labels.shape(0) == Ns,
                     "constrained_sparsify: E (M, N), eigvals (M,), labels (one per sampled pixel)");
@@ -172,6 +172,9 @@ void bind_constrained(py::module_& m) {
         py::arg("height"), py::arg("width"), py::arg("stride"),
         "Pixel indices (int64, row-major) of every stride-th row and column, starting at "
         "(stride - 1) // 2: the constrained stage's subsample.");
+
+    m.def("grid_sample_count", &grid_sample_count, py::arg("height"), py::arg("width"),
+          py::arg("stride"), "grid_sample(height, width, stride).size, without the indices.");
 
     m.def(
         "update_grams",

@@ -503,12 +503,23 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
     return res;
 }
 
-std::vector<index_t> grid_sample(index_t height, index_t width, index_t stride) {
+namespace {
+// First sampled row (column) of a side of n pixels: centred, inside the image.
+index_t grid_first(index_t n, index_t stride) { return std::min((stride - 1) / 2, n - 1); }
+index_t grid_count(index_t n, index_t stride) { return (n - grid_first(n, stride) + stride - 1) / stride; }
+}  // namespace
+
+index_t grid_sample_count(index_t height, index_t width, index_t stride) {
     require(height >= 1 && width >= 1 && stride >= 1, "grid_sample: need H, W, stride >= 1");
-    const index_t o = (stride - 1) / 2;
+    return grid_count(height, stride) * grid_count(width, stride);
+}
+
+std::vector<index_t> grid_sample(index_t height, index_t width, index_t stride) {
     std::vector<index_t> idx;
-    for (index_t y = std::min(o, height - 1); y < height; y += stride)
-        for (index_t x = std::min(o, width - 1); x < width; x += stride) idx.push_back(y * width + x);
+    idx.reserve(static_cast<size_t>(grid_sample_count(height, width, stride)));
+    for (index_t y = grid_first(height, stride); y < height; y += stride)
+        for (index_t x = grid_first(width, stride); x < width; x += stride)
+            idx.push_back(y * width + x);
     return idx;
 }
 
@@ -549,8 +560,7 @@ ConstrainedResult constrained_sparsify_grid(const double* E, index_t M, index_t 
         const CMap As(res.alpha.data(), Ns, K);
         MatX G(M, M);
         G.setZero();
-        G.selfadjointView<Eigen::Lower>().rankUpdate(Esn.transpose());
-        G.triangularView<Eigen::StrictlyUpper>() = G.transpose();
+        G.selfadjointView<Eigen::Lower>().rankUpdate(Esn.transpose());  // LLT / LDLT read the lower part
         const MatX B = Esn.transpose() * As.leftCols(Km1);
         SymFactor f;
         f.compute(G);

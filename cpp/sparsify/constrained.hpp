@@ -76,6 +76,8 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
 // every stride-th row and column, starting at (stride - 1) / 2 so that the
 // sample is centred. Pixel indices p = y * W + x, row-major over the sample.
 std::vector<index_t> grid_sample(index_t height, index_t width, index_t stride);
+// grid_sample(height, width, stride).size(), without forming the indices.
+index_t grid_sample_count(index_t height, index_t width, index_t stride);
 
 // Constrained sparsification on a pixel subsample (a departure from SPEC §7,
 // for speed). The unknowns live in the eigenbasis (M per component) and the

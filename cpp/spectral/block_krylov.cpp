@@ -232,8 +232,10 @@ BlockKrylovResult block_krylov_largest(index_t n, const BlockOperator& op,
         index_t need = wanted ? wanted(theta.head(nev)) : nev;
         if (need <= 0 || need > nev) need = nev;
         bool done = true;
-        if (opt.residual_gram) {
-            const Mat g = opt.residual_gram(w.data(), b, n);
+        if (opt.inverse_op) {
+            Mat aw(n, b);
+            opt.inverse_op(w.data(), b, n, aw.data());
+            const Mat g = gemm_tn(aw, 0, b, aw);
             for (index_t i = 0; i < need; ++i) {
                 const double q = ry.col(i).dot(g * ry.col(i));
                 if (!(std::sqrt(std::max(q, 0.0)) <= opt.residual_tol * std::abs(theta(i))))

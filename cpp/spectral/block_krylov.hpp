@@ -20,21 +20,21 @@ using BlockOperator = std::function<void(double* x, index_t k, index_t ld)>;
 // have converged (0: all `nev`).
 using WantedCount = std::function<index_t(const Eigen::VectorXd& theta)>;
 
-// The b x b Gram matrix (A w)^T (A w) of a block w (n x b, leading dim ld)
-// under the operator A whose inverse T is: with it, the residual of a Ritz
-// pair in A itself follows exactly from the Krylov decomposition.
-using ResidualGram = std::function<Eigen::MatrixXd(const double* w, index_t b, index_t ld)>;
+// Applies A = T^{-1} to a block: aw (n x b, leading dim n) = A w (leading dim
+// ld). With it, the residual of a Ritz pair in A itself follows exactly from
+// the Krylov decomposition.
+using InverseOperator = std::function<void(const double* w, index_t b, index_t ld, double* aw)>;
 
 struct BlockKrylovOptions {
     index_t nev = 110;          // Ritz pairs returned
     index_t block = 32;         // block size
     index_t max_basis = 0;      // 0: nev + 3 * block
     double tol = 1e-10;         // converged when ||T x - theta x|| <= tol * theta
-    // With residual_gram: converged instead when ||A x - x / theta|| <= residual_tol,
+    // With inverse_op: converged instead when ||A x - x / theta|| <= residual_tol,
     // A = T^{-1}. T x - theta x = w s (w the newest block) gives
-    // ||A x - x / theta|| = ||A w s|| / |theta| = sqrt(s^T G s) / |theta|, G = residual_gram(w):
+    // ||A x - x / theta|| = ||A w s|| / |theta| = sqrt(s^T G s) / |theta|, G = (A w)^T (A w):
     // the true residual, not a bound on it.
-    ResidualGram residual_gram;
+    InverseOperator inverse_op;
     double residual_tol = 0.0;
     index_t max_restarts = 100;
     std::uint64_t seed = 0x5EED5EEDull;

@@ -116,13 +116,12 @@ std::unique_ptr<SupernodalCholesky> factor_near_zero(const CsrView<I>& l, index_
     return chol_owner;
 }
 
-// True residuals ||L x - lambda x|| / ||L||_1 of out.values / out.vectors, a
-// few vectors at a time.
+// True residuals ||L x - lambda x|| / l1 (l1 = ||L||_1) of out.values /
+// out.vectors, a few vectors at a time.
 template <class I>
-void true_residuals(const CsrView<I>& l, EigsResult& out) {
+void true_residuals(const CsrView<I>& l, double l1, EigsResult& out) {
     const index_t n = l.rows;
     const index_t m = out.values.size();
-    const double l1 = std::max(norm1(l), 1e-300);
     out.residuals.resize(m);
     constexpr index_t kGroup = 8;
     std::vector<double> lx(static_cast<size_t>(std::min(m, kGroup) * n));
@@ -153,6 +152,7 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
     const index_t nev = std::min(opt.n_wanted + opt.extra, n - 1);
     require(opt.n_wanted >= 1 && opt.n_wanted <= nev, "n_wanted must be in [1, N-1]");
     EigsResult out;
+    const double l1 = std::max(norm1(l), 1e-300);
 
     auto t0 = std::chrono::steady_clock::now();
     auto chol_owner = factor_near_zero(l, height, width, opt, out);
@@ -168,28 +168,12 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
         bo.nev = nev;
         bo.block = std::min(opt.block, nev);
         bo.tol = opt.tol;
-        std::vector<double> aw;
         if (opt.residual_tol > 0.0) {
-            // (L - sigma I) w for the newest block and its Gram matrix, over
-            // fixed row chunks summed in order (thread-count invariant).
-            bo.residual_tol = opt.residual_tol * std::max(norm1(l), 1e-300);
-            bo.residual_gram = [&](const double* w, index_t k, index_t ld) -> Eigen::MatrixXd {
-                aw.resize(static_cast<size_t>(n * k));
-                spmm_layers(l, k, w, ld, aw.data(), n);
+            bo.residual_tol = opt.residual_tol * l1;
+            bo.inverse_op = [&](const double* w, index_t k, index_t ld, double* aw) {
+                spmm_layers(l, k, w, ld, aw, n);  // (L - sigma I) w
                 for (index_t j = 0; j < k; ++j)
                     for (index_t i = 0; i < n; ++i) aw[j * n + i] -= sigma * w[j * ld + i];
-                constexpr index_t kChunk = 8192;
-                const index_t nc = (n + kChunk - 1) / kChunk;
-                std::vector<Eigen::MatrixXd> part(static_cast<size_t>(nc));
-                const Eigen::Map<const Eigen::MatrixXd> a(aw.data(), n, k);
-                parallel_for(0, nc, [&](index_t c) {
-                    const index_t r0 = c * kChunk, nr = std::min(kChunk, n - r0);
-                    part[static_cast<size_t>(c)].noalias() =
-                        a.middleRows(r0, nr).transpose() * a.middleRows(r0, nr);
-                });
-                Eigen::MatrixXd g = Eigen::MatrixXd::Zero(k, k);
-                for (const auto& m : part) g += m;
-                return g;
             };
         }
         bo.max_restarts = opt.max_restarts;
@@ -259,7 +243,7 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
                   out.vectors.begin() + static_cast<std::ptrdiff_t>(j * n));
     }
     x.resize(0, 0);
-    true_residuals(l, out);
+    true_residuals(l, l1, out);
     out.time_solve = seconds_since(t0);
     return out;
 }

@@ -88,8 +88,10 @@ def estimate_peak_memory(height: int, width: int, params: Optional[Params] = Non
     params = Params() if params is None else params
     # The spectral part runs on the image downsampled by spectral_scale.
     f = params.spectral_scale
-    height, width = -(-int(height) // f), -(-int(width) // f)
-    n = max(1, int(height) * int(width))
+    # (at least one pixel: the check runs on peeked shapes, before the image
+    # is validated, so an empty image gets the image's error, not this one's)
+    height, width = max(1, -(-int(height) // f)), max(1, -(-int(width) // f))
+    n = height * width
     # The counts as the pipeline caps them for small images.
     m = min(params.n_eigenvectors, max(2, (n - 2) // 2))
     k0 = min(params.n_initial_components, max(2, n // 4))

@@ -157,7 +157,7 @@ def _add_common(p: argparse.ArgumentParser, *, default_format: str = "png") -> N
                    help="random seed (same input and seed give identical layers)")
     g.add_argument("--fast", action="store_true",
                    help="quick preview: the spectral part at half resolution, the relaxed "
-                        "stage at full resolution (about 3x faster, softer transitions)")
+                        "stage at full resolution (about 2x faster at 640x640, softer transitions)")
     g.add_argument("--threads", type=_positive, metavar="N",
                    help="native threads (default: all cores; batch workers: cores / workers)")
     o = p.add_argument_group("output")

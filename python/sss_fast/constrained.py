@@ -66,20 +66,22 @@ def grid_stride(params, height, width):
     return best
 
 
+def _grid_args(height, width, stride):
+    for name, v in (("height", height), ("width", width), ("stride", stride)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f"{name} must be a positive int, got {v!r}")
+    return int(height), int(width), int(stride)
+
+
 def grid_sample_count(height, width, stride):
     """``grid_sample(height, width, stride).size``, without forming the indices."""
-    o = (stride - 1) // 2
-    return len(range(min(o, height - 1), height, stride)) * len(range(min(o, width - 1), width,
-                                                                       stride))
+    return core.grid_sample_count(*_grid_args(height, width, stride))
 
 
 def grid_sample(height, width, stride):
     """Pixel indices (row-major, int64) of every ``stride``-th row and column,
     starting at ``(stride - 1) // 2``: the pixels the constrained stage solves on."""
-    for name, v in (("height", height), ("width", width), ("stride", stride)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name} must be a positive int, got {v!r}")
-    return core.grid_sample(int(height), int(width), int(stride))
+    return core.grid_sample(*_grid_args(height, width, stride))
 
 
 def _as_points(features, name="features"):

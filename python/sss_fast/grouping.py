@@ -210,24 +210,26 @@ def group_layers(components, features, image, params, *, seed, return_groups=Fal
             out.append((desc[m] * w[:, None]).sum(0) / max(w.sum(), 1e-300))
         return np.array(out)
 
+    def distances(g):
+        """Pairwise distances of the group centres (inf on the diagonal)."""
+        c = means(g)
+        d = np.sqrt(((c[:, None, :] - c[None, :, :]) ** 2).sum(-1))
+        d[np.diag_indices_from(d)] = np.inf
+        return d
+
     if params.n_layers == "auto":
         k_hi = min(params.auto_max_layers, big.size)
         chosen = cluster(min(2, k_hi))
         for k in range(3, k_hi + 1):
             g = cluster(k)
-            c = means(g)
-            d = np.sqrt(((c[:, None, :] - c[None, :, :]) ** 2).sum(-1))
-            d[np.diag_indices_from(d)] = np.inf
-            if d.min() >= params.auto_min_distance:
+            if distances(g).min() >= params.auto_min_distance:
                 chosen = g
         g_big = chosen
     else:
         g_big = cluster(params.n_layers)
         # groups whose descriptors (nearly) coincide are one region: merge them, closest first
         while int(g_big.max()) >= 1:
-            c = means(g_big)
-            d = np.sqrt(((c[:, None, :] - c[None, :, :]) ** 2).sum(-1))
-            d[np.diag_indices_from(d)] = np.inf
+            d = distances(g_big)
             i, j = np.unravel_index(int(np.argmin(d)), d.shape)
             if d[i, j] >= params.grouping_merge_distance:
                 break

@@ -229,8 +229,6 @@ class Params:
         if self.spectral_scale not in (1, 2, 3, 4):
             raise ValueError("Params.spectral_scale must be 1 (full resolution), 2, 3 or 4, "
                              f"got {self.spectral_scale!r}")
-        if self.constrained_min_samples < 1:
-            raise ValueError("Params.constrained_min_samples must be >= 1")
         if self.n_layers != "auto" and (isinstance(self.n_layers, bool)
                                         or not isinstance(self.n_layers, int)
                                         or self.n_layers < 1):
