@@ -178,3 +178,55 @@ def test_stopping_rules_meet_the_same_bar(crop, scipy_ref):
     assert runs["residual"].info["n_applied"] <= runs["bound"].info["n_applied"]
     with pytest.raises(ValueError, match="eig_stopping"):
         Params(eig_stopping="never")
+
+
+@pytest.fixture(scope="module")
+def large_crop(docia):
+    """256² of docia: the size from which eig_basis="auto" keeps a float32 basis."""
+    img, feat = docia
+    sl = (slice(150, 406), slice(200, 456))
+    im, fe = np.ascontiguousarray(img[sl]), np.ascontiguousarray(feat[sl])
+    return im, _laplacian(im, fe, 300)
+
+
+def test_float32_basis_gives_the_float64_eigenpairs(large_crop):
+    """The float32 Krylov basis (all arithmetic double) changes the eigenpairs
+    by rounding only: same values to 1e-10, same bar, same subspace, and the
+    same applied vectors; "auto" picks it at this size and float64 below."""
+    im, lap = large_crop
+    assert lap.shape[0] >= spectral.FLOAT_BASIS_MIN_PIXELS
+    runs = {b: spectral.smallest_eigenpairs(lap, im.shape[:2], params=Params(eig_basis=b), seed=7)
+            for b in ("float64", "auto")}
+    d, f = runs["float64"], runs["auto"]
+    assert d.info["basis"] == "float64" and f.info["basis"] == "float32"
+    np.testing.assert_allclose(f.values, d.values, rtol=0, atol=1e-10)
+    assert f.residuals.max() <= 1e-6 and d.residuals.max() <= 1e-6
+    assert f.info["n_applied"] == d.info["n_applied"]
+    # well separated leading pairs span the same subspace
+    gaps = np.diff(d.values)
+    cut = int(np.nonzero(gaps[:90] > 1e-6)[0].max()) + 1
+    cosines = np.linalg.svd(d.vectors[:cut] @ f.vectors[:cut].T, compute_uv=False)
+    assert cosines.min() > 1 - 1e-8
+    # the convergence history ends below the tolerance
+    hist = f.info["residual_history"]
+    assert hist.size == f.info["n_restarts"] + 1 and hist[-1] <= 1.0 < hist[0]
+
+
+def test_auto_basis_is_float64_on_small_images(crop):
+    im, _, lap = crop
+    res = spectral.smallest_eigenpairs(lap, im.shape[:2], n=20)
+    assert lap.shape[0] < spectral.FLOAT_BASIS_MIN_PIXELS and res.info["basis"] == "float64"
+    with pytest.raises(ValueError, match="eig_basis"):
+        Params(eig_basis="float16")
+
+
+def test_float32_basis_with_other_block_sizes(large_crop):
+    """Blocks other than 16 columns take the float basis' generic (converting) path."""
+    im, lap = large_crop
+    d = spectral.smallest_eigenpairs(lap, im.shape[:2], n=30, seed=3,
+                                     params=Params(eig_block=7, eig_basis="float64"))
+    f = spectral.smallest_eigenpairs(lap, im.shape[:2], n=30, seed=3,
+                                     params=Params(eig_block=7, eig_basis="float32"))
+    assert f.info["basis"] == "float32" and d.info["basis"] == "float64"
+    np.testing.assert_allclose(f.values, d.values, rtol=0, atol=1e-10)
+    assert f.residuals.max() <= 1e-6

@@ -35,6 +35,9 @@ struct EigsOptions {
     // ||L x - lambda x|| / ||L||_1, computed exactly from the Krylov
     // decomposition at each restart, is at most this (tol is then unused).
     double residual_tol = 0.0;
+    // Block method: keep the Krylov basis in float (half its memory and
+    // traffic; all arithmetic stays double).
+    bool float_basis = true;
     double shift = 0.0;          // 0: automatic
     // Automatic mode first factorises at indefinite_shift with an indefinite
     // L D L^T root (special nodes), so the shift sits next to zero, inside the
@@ -64,9 +67,14 @@ struct EigsResult {
     index_t n_applied = 0;                   // vectors the inverse was applied to
     index_t n_restarts = 0;
     bool converged = false;
+    std::vector<double> history;             // block method: worst residual / tolerance per test
     bool complete = true;                    // selection provably holds the closest to zero
     double time_factor = 0.0, time_solve = 0.0;
     double time_apply = 0.0;  // part of time_solve spent in factor solves (block method)
+    // Block method, parts of time_solve: orthogonalising new blocks, Rayleigh-Ritz
+    // and convergence tests, restarts, forming the Ritz vectors, true residuals.
+    double time_orthogonalise = 0.0, time_check = 0.0, time_restart = 0.0, time_vectors = 0.0;
+    double time_residuals = 0.0;
     std::string message;
 };
 

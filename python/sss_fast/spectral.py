@@ -27,6 +27,10 @@ from .params import Params
 __all__ = ["EigenResult", "ConvergenceWarning", "smallest_eigenpairs"]
 
 
+#: Pixels from which ``Params.eig_basis="auto"`` keeps the Krylov basis in float32.
+FLOAT_BASIS_MIN_PIXELS = 256 * 256
+
+
 class ConvergenceWarning(UserWarning):
     """A solver stopped before reaching its tolerance."""
 
@@ -150,9 +154,15 @@ def smallest_eigenpairs(laplacian, shape, *, n=None, params=Params(), seed=0x5EE
     krylov_tol = 0.5 * params.eig_tolerance
     residual_tol = krylov_tol if (params.eig_stopping == "residual"
                                   and params.eig_method == "block") else 0.0
+    # A float32 Krylov basis from 256² (Params.eig_basis): half the memory of
+    # the stage's second largest buffer, the same eigenpairs at that size.
+    float_basis = params.eig_basis == "float32" or (params.eig_basis == "auto"
+                                                    and n_total >= FLOAT_BASIS_MIN_PIXELS)
     out = core.smallest_eigs(indptr, indices, data, h, w, n, extra, params.eig_method,
                              params.eig_block, krylov_tol, float(shift or 0.0), 200,
-                             int(seed) & 0xFFFFFFFFFFFFFFFF, special, residual_tol)
+                             int(seed) & 0xFFFFFFFFFFFFFFFF, special, residual_tol,
+                             float_basis)
+    out["basis"] = "float32" if float_basis else "float64"
     values, vectors, residuals = out.pop("values"), out.pop("vectors"), out.pop("residuals")
     problems = []
     if not out["converged"]:
