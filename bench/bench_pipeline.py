@@ -68,7 +68,7 @@ hwm = 0
 for line in open("/proc/self/status"):
     if line.startswith("VmHWM:"):
         hwm = int(line.split()[1]) * 1024
-eig = {k: v for k, v in r.info["eigen"].items() if isinstance(v, (int, float, bool))}
+eig = {k: v for k, v in r.info["eigen"].items() if isinstance(v, (int, float, bool, str))}
 con = {k: np.asarray(v).tolist() for k, v in r.info["constrained"].items()}
 print(json.dumps({"size": size, "wall": wall, "timings": r.timings, "peak_bytes": hwm,
                   "eigen": eig, "constrained": con, "n_components": r.info["n_components"],
@@ -140,7 +140,9 @@ def work_bounds(rec, probe):
 
 
 VARIANTS = {"default": {}, "exact": {"params": {"constrained_stride": 1}},
-            "fast": {"preset": "fast"}}
+            "fast": {"preset": "fast"},
+            # the Krylov basis in float64 (the eigen stage before float32 bases)
+            "float64-basis": {"params": {"eig_basis": "float64"}}}
 
 
 def compare_layers(a, b):
@@ -172,6 +174,13 @@ def print_run(rec, args, base):
         line += f"   baseline {base['peak_gb']:7.1f} GB   ×{base['peak_gb'] / gb:6.1f} less"
     print(line)
     print(f"  eigen: {rec['eigen']}")
+    e = rec["eigen"]
+    if "time_orthogonalise" in e:
+        print(f"  eigen split: factor {e['time_factor']:.2f} s, block solves {e['time_apply']:.2f} s "
+              f"({e['n_applied']} vectors), basis ({e.get('basis', '?')}): orthogonalise "
+              f"{e['time_orthogonalise']:.2f}, Rayleigh-Ritz/tests {e['time_check']:.2f}, restarts "
+              f"{e['time_restart']:.2f}, Ritz vectors {e['time_vectors']:.2f}, true residuals "
+              f"{e['time_residuals']:.2f} s")
     wb = rec["work_bounds"]
     rest = t["total"] - t["eigenvectors"] - t["constrained"]
     floor = wb["eigen_bound_s"] + wb["constrained_bound_s"] + rest
