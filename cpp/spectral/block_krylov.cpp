@@ -5,7 +5,6 @@
 #include <Eigen/QR>
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <numeric>
 #include <type_traits>
 #include <vector>
@@ -13,6 +12,7 @@
 #include "common/errors.hpp"
 #include "common/parallel.hpp"
 #include "common/random.hpp"
+#include "common/simd.hpp"
 
 namespace sss::spectral {
 namespace {
@@ -90,24 +90,14 @@ inline void store_rows(const double* wt, index_t r0, index_t nr, Mat& w) {
     }
 }
 
-// A native vector of doubles (GCC/Clang vector extensions, so accumulators
-// stay in registers): 8 wide with AVX-512 (32 registers), else 4 wide (16).
-// A 16-column row is kR of them; G rows or columns are blocked so that the
-// 2G or kR*G accumulators fill about half the register file.
-#if defined(__AVX512F__)
-constexpr int kV = 8, kG = 8;
-#else
-constexpr int kV = 4, kG = 2;
-#endif
-constexpr int kR = static_cast<int>(kW) / kV;
-typedef double vd __attribute__((vector_size(kV * sizeof(double))));
-
-inline vd loadv(const double* p) {
-    vd x;
-    std::memcpy(&x, p, sizeof(x));
-    return x;
-}
-inline void storev(double* p, vd x) { std::memcpy(p, &x, sizeof(x)); }
+// Register blocking (common/simd.hpp): a 16-column row is kR vectors of kV
+// doubles; G rows or columns are blocked so that the 2G or kR*G accumulators
+// fill about half the register file.
+constexpr int kV = simd::kWidth, kR = simd::kRow16;
+constexpr int kG = kV == 8 ? 8 : 2;
+using simd::vd;
+inline vd loadv(const double* p) { return simd::load(p); }
+inline void storev(double* p, vd x) { simd::store(p, x); }
 
 // c (p x 16, row-major) += V[r0:r0+nr, c0:c0+p]^T wt, V's columns in groups of
 // G, each row of wt loaded once per group.

@@ -3,6 +3,7 @@
 #include <Spectra/SymEigsShiftSolver.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <memory>
@@ -11,12 +12,15 @@
 #include "common/errors.hpp"
 #include "common/memory.hpp"
 #include "common/parallel.hpp"
+#include "common/simd.hpp"
 #include "spectral/block_krylov.hpp"
 #include "spectral/ordering.hpp"
 #include "spectral/supernodal.hpp"
 
 namespace sss::spectral {
 namespace {
+
+constexpr index_t kRows16 = 8192;  // row chunks of the 16-wide products (fixed: deterministic sums)
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -125,57 +129,105 @@ std::unique_ptr<SupernodalCholesky> factor_near_zero(const CsrView<I>& l, index_
     return chol_owner;
 }
 
-// G = (A w)^T (A w) for A = L - sigma I and a block w (n x k, leading dim
-// ld), by fixed row chunks summed in order (A w is never held whole).
+// (L - shift I) X for up to 16 columns of X (column-major, leading dim ld),
+// by fixed row chunks: f(c, r0, nr, ax, xr) gets chunk c's rows of the
+// product and of X, both row-major nr x 16 (columns from k on are zero).
+// The rows of X that a chunk's stencil reaches (within `halo` rows of it)
+// are copied row-major first, so each entry of L is one 16-wide vector FMA;
+// entries beyond the halo (nonlocal affinities) are gathered one by one.
+template <class I, class F>
+void shifted_rows16(const CsrView<I>& l, double shift, const double* x, index_t k, index_t ld,
+                    index_t halo, F&& f) {
+    using simd::vd;
+    constexpr int R = simd::kRow16, V = simd::kWidth;
+    const index_t n = l.rows;
+    const index_t nc = (n + kRows16 - 1) / kRows16;
+    parallel_for(0, nc, [&](index_t c) {
+        const index_t r0 = c * kRows16, nr = std::min(kRows16, n - r0);
+        const index_t a = std::max<index_t>(0, r0 - halo), b = std::min(n, r0 + nr + halo);
+        static thread_local std::vector<double> xt, ax;
+        xt.assign(static_cast<size_t>((b - a) * 16), 0.0);
+        ax.resize(static_cast<size_t>(nr * 16));
+        for (index_t j = 0; j < k; ++j) {
+            const double* col = x + j * ld;
+            for (index_t i = a; i < b; ++i) xt[(i - a) * 16 + j] = col[i];
+        }
+        for (index_t r = r0; r < r0 + nr; ++r) {
+            vd acc[R];
+            const double* xr = xt.data() + (r - a) * 16;
+            for (int q = 0; q < R; ++q) acc[q] = -shift * simd::load(xr + q * V);
+            for (I e = l.indptr[r]; e < l.indptr[r + 1]; ++e) {
+                const index_t col = l.indices[e];
+                const double v = l.data[e];
+                if (col >= a && col < b) {
+                    const double* xc = xt.data() + (col - a) * 16;
+                    for (int q = 0; q < R; ++q) acc[q] += v * simd::load(xc + q * V);
+                } else {
+                    double g[16] = {};
+                    for (index_t j = 0; j < k; ++j) g[j] = x[j * ld + col];
+                    for (int q = 0; q < R; ++q) acc[q] += v * simd::load(g + q * V);
+                }
+            }
+            for (int q = 0; q < R; ++q) simd::store(ax.data() + (r - r0) * 16 + q * V, acc[q]);
+        }
+        f(c, r0, nr, ax.data(), xt.data() + (r0 - a) * 16);
+    });
+}
+
+// G = (A w)^T (A w) for A = L - sigma I and a block w (n x k, k <= 16,
+// leading dim ld), by fixed row chunks summed in order (A w is never held
+// whole). Larger blocks: by groups of 16 columns.
 template <class I>
 Eigen::MatrixXd shifted_gram(const CsrView<I>& l, double sigma, const double* w, index_t k,
-                             index_t ld) {
-    const index_t n = l.rows;
-    constexpr index_t kRows = 8192;
-    const index_t nc = (n + kRows - 1) / kRows;
-    std::vector<Eigen::MatrixXd> part(static_cast<size_t>(nc));
-    parallel_for(0, nc, [&](index_t c) {
-        const index_t r0 = c * kRows, nr = std::min(kRows, n - r0);
-        Eigen::MatrixXd aw(nr, k);
-        for (index_t r = 0; r < nr; ++r) {
-            const index_t row = r0 + r;
-            for (index_t j = 0; j < k; ++j) {
-                double s = 0.0;
-                for (I q = l.indptr[row]; q < l.indptr[row + 1]; ++q)
-                    s += l.data[q] * w[j * ld + l.indices[q]];
-                aw(r, j) = s - sigma * w[j * ld + row];
-            }
-        }
-        part[c] = aw.transpose() * aw;
-    });
-    Eigen::MatrixXd g = Eigen::MatrixXd::Zero(k, k);
+                             index_t ld, index_t halo) {
+    if (k > 16) {
+        // A w for all columns (rare: blocks of more than 16 vectors)
+        const index_t n = l.rows;
+        Eigen::MatrixXd aw(n, k);
+        spmm_layers(l, k, w, ld, aw.data(), n);
+        for (index_t j = 0; j < k; ++j)
+            for (index_t i = 0; i < n; ++i) aw(i, j) -= sigma * w[j * ld + i];
+        return aw.transpose() * aw;
+    }
+    const index_t nc = (l.rows + kRows16 - 1) / kRows16;
+    std::vector<Eigen::Matrix<double, 16, 16>> part(static_cast<size_t>(nc));
+    shifted_rows16(l, sigma, w, k, ld, halo,
+                   [&](index_t c, index_t, index_t nr, const double* ax, const double*) {
+                       Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, 16, Eigen::RowMajor>> m(ax, nr, 16);
+                       part[c].noalias() = m.transpose() * m;
+                   });
+    Eigen::Matrix<double, 16, 16> g = Eigen::Matrix<double, 16, 16>::Zero();
     for (const auto& m : part) g += m;
-    return g;
+    return g.topLeftCorner(k, k);
 }
 
 // True residuals ||L x - lambda x|| / l1 (l1 = ||L||_1) of out.values /
-// out.vectors, a few vectors at a time.
+// out.vectors, 16 vectors at a time, summed over fixed row chunks in order.
 template <class I>
-void true_residuals(const CsrView<I>& l, double l1, EigsResult& out) {
+void true_residuals(const CsrView<I>& l, double l1, index_t halo, EigsResult& out) {
     const index_t n = l.rows;
     const index_t m = out.values.size();
     out.residuals.resize(m);
-    constexpr index_t kGroup = 8;
-    std::vector<double> lx(static_cast<size_t>(std::min(m, kGroup) * n));
-    for (index_t j0 = 0; j0 < m; j0 += kGroup) {
-        const index_t g = std::min(kGroup, m - j0);
-        spmm_layers(l, g, out.vectors.data() + j0 * n, n, lx.data(), n);
-        for (index_t j = 0; j < g; ++j) {
-            const double* xv = out.vectors.data() + (j0 + j) * n;
-            const double* yv = lx.data() + j * n;
-            const double lam = out.values(j0 + j);
-            double s = 0.0;
-            for (index_t i = 0; i < n; ++i) {
-                const double d = yv[i] - lam * xv[i];
-                s += d * d;
-            }
-            out.residuals(j0 + j) = std::sqrt(s) / l1;
-        }
+    const index_t nc = (n + kRows16 - 1) / kRows16;
+    std::vector<std::array<double, 16>> part(static_cast<size_t>(nc));
+    for (index_t j0 = 0; j0 < m; j0 += 16) {
+        const index_t g = std::min<index_t>(16, m - j0);
+        alignas(64) double lam[16] = {};
+        for (index_t j = 0; j < g; ++j) lam[j] = out.values(j0 + j);
+        shifted_rows16(l, 0.0, out.vectors.data() + j0 * n, g, n, halo,
+                       [&](index_t c, index_t, index_t nr, const double* ax, const double* xr) {
+                           std::array<double, 16> s{};
+                           for (index_t i = 0; i < nr; ++i)
+                               for (index_t j = 0; j < 16; ++j) {
+                                   const double d = ax[i * 16 + j] - lam[j] * xr[i * 16 + j];
+                                   s[j] += d * d;
+                               }
+                           part[c] = s;
+                       });
+        std::array<double, 16> s{};
+        for (const auto& p : part)
+            for (index_t j = 0; j < 16; ++j) s[j] += p[j];
+        for (index_t j = 0; j < g; ++j) out.residuals(j0 + j) = std::sqrt(s[j]) / l1;
     }
 }
 
@@ -190,6 +242,8 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
     require(opt.n_wanted >= 1 && opt.n_wanted <= nev, "n_wanted must be in [1, N-1]");
     EigsResult out;
     const double l1 = std::max(norm1(l), 1e-300);
+    // rows of the image a row of L reaches through its 5x5 stencil
+    const index_t halo = 2 * width + 2;
 
     auto t0 = std::chrono::steady_clock::now();
     auto chol_owner = factor_near_zero(l, height, width, opt, out);
@@ -208,7 +262,7 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
         if (opt.residual_tol > 0.0) {
             bo.residual_tol = opt.residual_tol * l1;
             bo.inverse_gram = [&](const double* w, index_t k, index_t ld) {
-                return shifted_gram(l, sigma, w, k, ld);
+                return shifted_gram(l, sigma, w, k, ld, halo);
             };
         }
         bo.max_restarts = opt.max_restarts;
@@ -292,7 +346,7 @@ EigsResult smallest_magnitude_eigs(const CsrView<I>& l, index_t height, index_t 
     }
     x.resize(0, 0);
     const auto tr = std::chrono::steady_clock::now();
-    true_residuals(l, l1, out);
+    true_residuals(l, l1, halo, out);
     out.time_residuals = seconds_since(tr);
     out.time_solve = seconds_since(t0);
     return out;
