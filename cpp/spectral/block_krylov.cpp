@@ -158,6 +158,22 @@ void nn_sub_f32(const MatF& v, index_t r0, index_t nr, index_t c0, index_t p, co
     for (; i < nr; ++i) nn_group<1>(base + i, ld, p, c, wt + i * kW);
 }
 
+// g (16 x 16, row-major) += wt^T wt for nr rows of wt (row-major, 16 wide).
+void gram16(const double* wt, index_t nr, double* g) {
+    vd acc[kW][kR];
+    for (index_t a = 0; a < kW; ++a)
+        for (int r = 0; r < kR; ++r) acc[a][r] = vd{};
+    for (index_t i = 0; i < nr; ++i) {
+        const double* wr = wt + i * kW;
+        vd row[kR];
+        for (int r = 0; r < kR; ++r) row[r] = loadv(wr + r * kV);
+        for (index_t a = 0; a < kW; ++a)
+            for (int r = 0; r < kR; ++r) acc[a][r] += wr[a] * row[r];
+    }
+    for (index_t a = 0; a < kW; ++a)
+        for (int r = 0; r < kR; ++r) storev(g + a * kW + r * kV, loadv(g + a * kW + r * kV) + acc[a][r]);
+}
+
 // Row-major copy of a p x 16 coefficient block.
 inline std::vector<double> row_major(const Mat& c) {
     std::vector<double> out(static_cast<size_t>(c.rows() * kW));
@@ -262,6 +278,39 @@ Mat gemm_nn_sub_tn(const A& a, index_t p, const Mat& c, Mat& b) {
     });
 }
 
+// Float basis, 16 columns: w -= V[:, c0:c0+q] cl, then (same pass, each
+// sub-block in L1) the Gram matrix w^T w into gram and the projection
+// V[:, :p]^T w, returned. Sums over fixed row chunks in order.
+Mat local_sub_project(const MatF& v, index_t c0, index_t q, const Mat& cl, index_t p, Mat& w,
+                      Mat& gram) {
+    const std::vector<double> cr = row_major(cl);
+    const index_t n = v.rows(), nc = n_chunks(n);
+    std::vector<std::vector<double>> proj(static_cast<size_t>(nc)), gr(static_cast<size_t>(nc));
+    parallel_for(0, nc, [&](index_t ci) {
+        const index_t r0 = ci * kChunk, nr = std::min(kChunk, n - r0);
+        std::vector<double>& out = proj[ci];
+        std::vector<double>& g = gr[ci];
+        out.assign(static_cast<size_t>(p * kW), 0.0);
+        g.assign(static_cast<size_t>(kW * kW), 0.0);
+        alignas(64) double wt[kSub * kW];
+        for (index_t s0 = 0; s0 < nr; s0 += kSub) {
+            const index_t ns = std::min(kSub, nr - s0);
+            load_rows(w, r0 + s0, ns, wt);
+            nn_sub_f32(v, r0 + s0, ns, c0, q, cr.data(), wt);
+            store_rows(wt, r0 + s0, ns, w);
+            gram16(wt, ns, g.data());
+            tn_f32(v, r0 + s0, ns, 0, p, wt, out.data());
+        }
+    });
+    std::vector<double> tot(static_cast<size_t>(p * kW), 0.0), gt(static_cast<size_t>(kW * kW), 0.0);
+    for (index_t ci = 0; ci < nc; ++ci) {
+        for (size_t i = 0; i < tot.size(); ++i) tot[i] += proj[ci][i];
+        for (size_t i = 0; i < gt.size(); ++i) gt[i] += gr[ci][i];
+    }
+    gram = from_row_major(gt, kW);
+    return from_row_major(tot, p);
+}
+
 // V[:, :k] = V[:, :p] Y (Y p x k, k <= p), in place by row chunks.
 template <class A>
 void combine_in_place(A& v, index_t p, const Mat& y) {
@@ -299,19 +348,34 @@ void combine_in_place(A& v, index_t p, const Mat& y) {
 // norm (Daniel-Gragg-Kaufman-Stewart test): then rounding may have left
 // components along v.
 template <class B>
-Mat project_out(const B& v, index_t p, Mat& w, index_t local) {
+Mat project_out(const B& v, index_t p, Mat& w, index_t local, Mat& gram) {
     Mat c = Mat::Zero(p, w.cols());
     if (p == 0) return c;
-    auto col_norms = [&]() -> Eigen::VectorXd { return gemm_tn(w, 0, w.cols(), w).diagonal().cwiseSqrt(); };
+    // the norms come from the Gram matrix; the last one (of w as returned) is
+    // handed to orthonormalize, whose first pass needs exactly it
+    auto col_norms = [&]() -> Eigen::VectorXd {
+        gram = gemm_tn(w, 0, w.cols(), w);
+        return gram.diagonal().cwiseSqrt();
+    };
     Mat ci;
     Eigen::VectorXd before;
     if (local > 0 && local < p) {
         const index_t q = p - local;
         Mat cl = gemm_tn(v, local, q, w);
-        gemm_nn_sub(v, local, q, cl, w);
         c.bottomRows(q) += cl;
-        before = col_norms();
-        ci = gemm_tn(v, 0, p, w);
+        if constexpr (std::is_same_v<B, MatF>) {
+            if (w.cols() == kW) {
+                // one pass over w: the local subtraction, the norms and the full projection
+                Mat g;
+                ci = local_sub_project(v, local, q, cl, p, w, g);
+                before = g.diagonal().cwiseSqrt();
+            }
+        }
+        if (ci.size() == 0) {
+            gemm_nn_sub(v, local, q, cl, w);
+            before = col_norms();
+            ci = gemm_tn(v, 0, p, w);
+        }
     } else {
         ci = gemm_tn(v, 0, p, w);
         Mat c2 = gemm_nn_sub_tn(v, p, ci, w);  // first subtraction, second projection
@@ -331,17 +395,19 @@ Mat project_out(const B& v, index_t p, Mat& w, index_t local) {
 }
 
 // Orthonormalises w in place and returns R with w_in = w_out R. Cholesky QR
-// twice (BLAS-3: one Gram matrix and one triangular solve per pass); when w
+// twice (BLAS-3: one Gram matrix and one triangular solve per pass; the first
+// Gram matrix is `gram` when given, the second is formed in the pass of the
+// first triangular solve); when w
 // is numerically rank deficient, falls back to Householder QR and replaces
 // the dependent directions by fresh random ones orthogonal to v[:, :p] and to
 // the rest of w (their rows of R are zero).
 template <class B>
-Mat orthonormalize(const B& v, index_t p, Mat& w, std::uint64_t seed) {
+Mat orthonormalize(const B& v, index_t p, Mat& w, std::uint64_t seed, Mat gram = Mat()) {
     const index_t n = w.rows(), k = w.cols();
     Mat r = Mat::Identity(k, k);
     bool ok = true;
+    Mat g = gram.size() == k * k ? std::move(gram) : gemm_tn(w, 0, k, w);
     for (int pass = 0; pass < 2 && ok; ++pass) {
-        Mat g = gemm_tn(w, 0, k, w);
         Eigen::LLT<Mat> llt(g);
         if (llt.info() != Eigen::Success) {
             ok = false;
@@ -354,12 +420,15 @@ Mat orthonormalize(const B& v, index_t p, Mat& w, std::uint64_t seed) {
             ok = false;
             break;
         }
-        parallel_for(0, n_chunks(n), [&](index_t ci) {
-            const index_t r0 = ci * kChunk, nr = std::min(kChunk, n - r0);
+        const bool last = pass == 1;
+        Mat next = sum_over_chunks(n, last ? 0 : k, last ? 0 : k, [&](index_t r0, index_t nr) -> Mat {
             Eigen::Ref<Mat> rows = w.middleRows(r0, nr);
             ri.triangularView<Eigen::Upper>().solveInPlace<Eigen::OnTheRight>(rows);
+            if (last) return Mat();
+            return w.block(r0, 0, nr, k).transpose() * w.middleRows(r0, nr);  // as gemm_tn
         });
         r = ri * r;
+        g = std::move(next);
     }
     if (ok) return r;
     const double scale = std::max(w.norm(), 1e-300);
@@ -514,9 +583,10 @@ BlockKrylovResult run(index_t n, const BlockOperator& op, const BlockKrylovOptio
         // that one is a Krylov block too (not the kept Ritz vectors).
         const index_t local = cur >= kept + b ? cur - b : 0;
         auto t0 = Clock::now();
-        Mat c = project_out(v, p, w, local);
+        Mat gram;
+        Mat c = project_out(v, p, w, local, gram);
         h.block(0, cur, p, b) = c;
-        Mat r = orthonormalize(v, p, w, reseed++);
+        Mat r = orthonormalize(v, p, w, reseed++, std::move(gram));
         res.time_orthogonalise += since(t0);
         // Basis full: Rayleigh-Ritz, then stop or restart.
         if (p + b > pmax) {
