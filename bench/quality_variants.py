@@ -1,6 +1,7 @@
 """The speed departures side by side on the quality scenes: SAD of the shipped
-defaults (constrained stage on a pixel subsample), of the exact reference
-path (``constrained_stride=1``) and of the ``fast`` preset, in one run.
+defaults (constrained stage on a pixel subsample, float32 Krylov basis), of
+the exact reference path (``constrained_stride=1``, float64 basis), of the
+``fast`` preset and of the defaults with a float64 basis, in one run.
 
 The bench scenes are 96×96 by default, where the automatic stride is 1 (it
 subsamples only images with at least 4·25600 pixels), so this runs them at a
@@ -10,7 +11,8 @@ Scoring as in ``bench/quality.py`` (each output layer to the true layer it
 overlaps most; SAD over the image and over the transition band).
 
     PYTHONPATH=python python bench/quality_variants.py [--size 320] [--stride auto]
-        [--seeds 20180812,7,11] [--variants default,exact,fast] [--threads 2] [--json-out PATH]
+        [--seeds 20180812,7,11] [--variants default,exact,fast,float64-basis] [--threads 2]
+        [--json-out PATH]
 
 The IRLS amplifies tiny differences (a perturbation of the eigenvectors at
 1e-15 moves the components by ~1e-3), and on some scenes that decides which
@@ -44,8 +46,9 @@ def variants(stride):
     if stride != "auto":
         default = replace(default, constrained_stride=int(stride))
     return {"default": (default, None),
-            "exact": (sss_fast.Params(constrained_stride=1), None),
-            "fast": (default, "fast")}
+            "exact": (sss_fast.Params(constrained_stride=1, eig_basis="float64"), None),
+            "fast": (default, "fast"),
+            "float64-basis": (replace(default, eig_basis="float64"), None)}
 
 
 def main():
