@@ -60,7 +60,7 @@ r = sss_fast.segment(np.ascontiguousarray(img), np.ascontiguousarray(feat), seed
                      preset=variant.get("preset"))
 wall = time.perf_counter() - t
 np.save(layers_out, r.layers)
-from sss_fast.constrained import grid_sample_count
+from sss_fast.stages.constrained import grid_sample_count
 f = r.info["spectral_scale"]
 hs = -(-size // f)
 con_pixels = grid_sample_count(hs, hs, r.info["constrained_stride"])

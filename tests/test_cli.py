@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sss_fast import cli
+from sss_fast.app import cli
 
 PYTHON_DIR = Path(__file__).resolve().parents[1] / "python"
 # Subprocesses import the in-place developer build when there is one, else the

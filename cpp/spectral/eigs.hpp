@@ -15,14 +15,24 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "common/status.hpp"
 #include "common/types.hpp"
 #include "linalg/csr.hpp"
 
 namespace sss::spectral {
 
+// The Krylov driver. A driver is one branch of smallest_magnitude_eigs
+// (eigs.cpp); adding one is a value here, with its name in kMethodNames (the
+// Python layer and sss_fast.Params take the names from the binding), and its
+// branch in eigs.cpp.
 enum class Method { Block, Lanczos };
+inline constexpr std::pair<const char*, Method> kMethodNames[] = {
+    {"block", Method::Block},
+    {"lanczos", Method::Lanczos},
+};
 
 struct EigsOptions {
     index_t n_wanted = 100;
@@ -47,7 +57,7 @@ struct EigsOptions {
     std::vector<index_t> special;
     int max_shift_tries = 10;
     index_t max_restarts = 200;
-    std::uint64_t seed = 0x5EED5EEDull;
+    std::uint64_t seed = 0x5EEDull;
 };
 
 struct EigsResult {
@@ -68,6 +78,15 @@ struct EigsResult {
     double time_factor = 0.0, time_solve = 0.0;
     double time_apply = 0.0;  // part of time_solve spent in factor solves (block method)
     std::string message;
+
+    // The common solver status: Krylov restarts, the largest relative residual.
+    SolverStatus status() const {
+        SolverStatus s;
+        s.status = converged ? SolveStatus::converged : SolveStatus::max_iterations;
+        s.iterations = n_restarts;
+        s.residual = residuals.size() ? residuals.maxCoeff() : 0.0;
+        return s;
+    }
 };
 
 template <class I>
