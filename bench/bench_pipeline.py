@@ -206,7 +206,7 @@ def main():
     env = dict(os.environ)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env[var] = str(args.threads)
-    if (ROOT / "python" / "sss_fast").exists() and any((ROOT / "python" / "sss_fast").glob("_core*")):
+    if (ROOT / "python" / "sss_fast").exists() and any((ROOT / "python" / "sss_fast").glob("_core*.so")):
         env["PYTHONPATH"] = str(ROOT / "python") + os.pathsep + env.get("PYTHONPATH", "")
     probe = json.loads(subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True,
                                       text=True, check=True).stdout.strip().splitlines()[-1])

@@ -17,9 +17,10 @@ from sss_fast.app.batch import SUMMARY_NAME, JobOptions, run_batch
 from sss_fast import Params
 
 PYTHON_DIR = Path(__file__).resolve().parents[1] / "python"
-# Subprocesses import the in-place developer build when there is one, else the
-# installed package (a fresh clone after `pip install .` has no in-place build).
-SRC_PATHS = [str(PYTHON_DIR)] if any((PYTHON_DIR / "sss_fast").glob("_core*")) else []
+# Subprocesses import the in-place developer build when there is one (a built
+# module, not just the _core.pyi stub), else the installed package (a fresh
+# clone after `pip install .` has no in-place build).
+SRC_PATHS = [str(PYTHON_DIR)] if any((PYTHON_DIR / "sss_fast").glob("_core*.so")) else []
 FAST = Params(n_superpixels=150, n_eigenvectors=20, n_initial_components=10,
               constrained_iterations=12)
 OPTS = JobOptions(params=FAST, formats=("png", "npz"), threads=1, seed=0x51D3)
