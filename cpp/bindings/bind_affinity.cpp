@@ -17,10 +17,9 @@ void bind_affinity(py::module_& m) {
             reset_interrupt();
             require(height >= 1 && width >= 1, "height and width must be >= 1");
             const index_t N = height * width;
-            const index_t S = checked_regions(centroids, N);
+            const index_t S = region_count(centroids);
             require(means.ndim() == 2 && means.shape(0) == S && means.shape(1) == 3,
                     "color_means must have shape (S, 3)");
-            require(opt.color_radius >= 0.0, "radius must be >= 0");
             SuperpixelTerms terms;
             terms.color_means = means.data();
             terms.color_a = opt.color_a;
@@ -47,7 +46,7 @@ void bind_affinity(py::module_& m) {
            const carray<double>& means, index_t n_pixels, const LaplacianOptions& opt) {
             reset_interrupt();
             require(n_pixels >= 1, "n_pixels must be >= 1");
-            const index_t S = checked_regions(centroids, n_pixels);
+            const index_t S = region_count(centroids);
             require(neighbours.ndim() == 2 && neighbours.shape(1) == 2,
                     "neighbours must have shape (P, 2)");
             require(means.ndim() == 2 && means.shape(0) == S && means.shape(1) >= 1,

@@ -9,7 +9,8 @@
 namespace sss::bind {
 
 void bind_common(py::module_& m) {
-    py::enum_<SolveStatus>(m, "SolveStatus", "How an iterative solver stopped.")
+    py::enum_<SolveStatus>(m, "SolveStatus", "How an iterative solver stopped.",
+                           py::module_local())
         .value("converged", SolveStatus::converged)
         .value("max_iterations", SolveStatus::max_iterations)
         .value("breakdown", SolveStatus::breakdown);

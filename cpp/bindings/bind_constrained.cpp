@@ -11,7 +11,8 @@ namespace sss::bind {
 
 void bind_constrained(py::module_& m) {
     using O = ConstrainedOptions;
-    py::enum_<ConstrainedSolver>(m, "ConstrainedSolver", "How each IRLS step is solved.")
+    py::enum_<ConstrainedSolver>(m, "ConstrainedSolver", "How each IRLS step is solved.",
+                                 py::module_local())
         .value("pcg", ConstrainedSolver::pcg)
         .value("exact", ConstrainedSolver::exact);
     StructBinding<O>(m, "ConstrainedOptions", "Constrained sparsification settings (SPEC §7).")

@@ -14,12 +14,10 @@ py::object matting_matrix(const carray<double>& image, const LaplacianOptions& o
                           StencilMode mode) {
     reset_interrupt();
     const ImageView<double> img = checked_rgb_image(image);
-    const double eps = opt.matting_eps;
-    require(eps > 0.0, "eps must be > 0");
     const SparseRows none;
     const index_t nnz = stencil_nnz(img.height, img.width, none);
     return csr_for_nnz(nnz, img.pixels(), [&](auto tag) {
-        return assemble_stencil<decltype(tag)>(img, eps, none, mode);
+        return assemble_stencil<decltype(tag)>(img, opt.matting_eps, none, mode);
     });
 }
 
@@ -61,24 +59,17 @@ void bind_laplacian(py::module_& m) {
            const carray<std::int64_t>& neighbours, const carray<double>& color_means,
            const carray<double>& feature_means, const LaplacianOptions& opt) {
             reset_interrupt();
-            const double eps = opt.matting_eps;
             const ImageView<double> img = checked_rgb_image(image);
             const index_t N = img.pixels();
-            require(eps > 0.0, "eps must be > 0");
-            const index_t S = checked_regions(centroids, N);
+            const index_t S = region_count(centroids);
             require(neighbours.ndim() == 2 && neighbours.shape(1) == 2,
                     "neighbours must have shape (P, 2)");
-            for (index_t p = 0; p < 2 * neighbours.shape(0); ++p)
-                require(neighbours.data()[p] >= 0 && neighbours.data()[p] < S,
-                        "neighbours must hold region indices in [0, S)");
             require(color_means.ndim() == 2 && color_means.shape(0) == S &&
                         color_means.shape(1) == 3,
                     "color_means must have shape (S, 3)");
             require(feature_means.ndim() == 2 && feature_means.shape(0) == S &&
                         feature_means.shape(1) >= 1,
                     "feature_means must have shape (S, D)");
-            require(opt.color_radius >= 0.0, "color_radius must be >= 0");
-            require(opt.sigma_semantic >= 0.0 && opt.sigma_color >= 0.0, "sigmas must be >= 0");
 
             SparseRows extra;
             index_t nnz = 0;
@@ -102,7 +93,8 @@ void bind_laplacian(py::module_& m) {
                 nnz = stencil_nnz(img.height, img.width, extra);
             }
             return csr_for_nnz(nnz, N, [&](auto tag) {
-                return assemble_stencil<decltype(tag)>(img, eps, extra, StencilMode::Laplacian);
+                return assemble_stencil<decltype(tag)>(img, opt.matting_eps, extra,
+                                                       StencilMode::Laplacian);
             });
         },
         py::arg("image").noconvert(), py::arg("centroids").noconvert(),

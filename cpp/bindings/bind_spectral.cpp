@@ -40,7 +40,8 @@ void def_eigs(py::module_& m) {
 void bind_spectral(py::module_& m) {
     using spectral::EigsOptions;
     using spectral::EigsResult;
-    py::enum_<spectral::Method> method(m, "EigenMethod", "Krylov driver of the eigen stage.");
+    py::enum_<spectral::Method> method(m, "EigenMethod", "Krylov driver of the eigen stage.",
+                                       py::module_local());
     for (const auto& [name, value] : spectral::kMethodNames) method.value(name, value);
 
     StructBinding<EigsOptions>(m, "EigsOptions", "Eigen stage settings (SPEC §6).")

@@ -102,14 +102,11 @@ inline ImageView<double> checked_rgb_image(const carray<double>& image) {
     return v;
 }
 
-// The number S of superpixel centroids, each a pixel index in [0, n_pixels).
-inline index_t checked_regions(const carray<std::int64_t>& centroids, index_t n_pixels) {
+// The number S of superpixel centroids (their values are checked by the
+// kernel, superpixel_rows).
+inline index_t region_count(const carray<std::int64_t>& centroids) {
     require(centroids.ndim() == 1, "centroids must be 1-D");
-    const index_t S = centroids.shape(0);
-    for (index_t s = 0; s < S; ++s)
-        require(centroids.data()[s] >= 0 && centroids.data()[s] < n_pixels,
-                "centroids must be pixel indices in [0, H*W)");
-    return S;
+    return centroids.shape(0);
 }
 
 // Superpixel labels and RGB images, as the superpixel kernels take them.

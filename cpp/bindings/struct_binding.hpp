@@ -6,6 +6,8 @@
 //   * _fields: the tuple of field names, in declaration order;
 //   * __repr__: Name(field=value, ...).
 // Arrays of a result are NumPy views (no copy) that keep the result alive.
+// The classes (and enums) are module-local: the baseline and AVX-512 builds of
+// the module each have their own, so both can be imported in one process.
 #pragma once
 #include <memory>
 #include <string>
@@ -19,7 +21,7 @@ template <class T>
 class StructBinding {
 public:
     StructBinding(py::module_& m, const char* name, const char* doc)
-        : cls_(m, name, doc), name_(name), names_(std::make_shared<std::vector<std::string>>()) {}
+        : cls_(m, name, doc, py::module_local()), name_(name), names_(std::make_shared<std::vector<std::string>>()) {}
 
     // A read-write field (options).
     template <class M>
