@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from sss_fast import constrained
-from sss_fast._native import core
-from sss_fast.params import Params
+from sss_fast import Params
+from sss_fast._native import core, testing
+from sss_fast.stages import constrained
 
 DOCIA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "docia.png"
 
@@ -109,9 +109,9 @@ def main():
         E = rng.standard_normal((M, N)) / np.sqrt(N)
         w = rng.random((K, N)) * 10.0 ** rng.uniform(-1, 6, size=(K, N))
         flops = K * N * M * (M + 1)
-        t64, G = best_of(lambda: core.weighted_grams(E, w, False), 1)
+        t64, G = best_of(lambda: testing.weighted_grams(E, w, False), 1)
         print(f"weighted_grams f64: {t64:.3f} s  {flops / t64 / 1e9:.1f} GFLOP/s")
-        t32, G32 = best_of(lambda: core.weighted_grams(E, w, True), 1)
+        t32, G32 = best_of(lambda: testing.weighted_grams(E, w, True), 1)
         print(f"weighted_grams f32: {t32:.3f} s  {flops / t32 / 1e9:.1f} GFLOP/s  "
               f"max rel err vs f64 {np.abs(G32 - G).max() / np.abs(G).max():.2e}")
         del E, w, G, G32

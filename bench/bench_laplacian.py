@@ -40,7 +40,7 @@ import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
 import sss_fast  # noqa: E402
-from sss_fast import affinity, laplacian, superpixels  # noqa: E402
+from sss_fast.stages import affinity, laplacian, superpixels  # noqa: E402
 from sss_fast._native import core  # noqa: E402
 from reference import affinity_ref, laplacian_ref  # noqa: E402
 
@@ -69,7 +69,7 @@ def rel_err(a, b):
 def region_graph(img):
     if hasattr(superpixels, "superpixels"):
         try:
-            return superpixels.superpixels(img), "SLICO (sss_fast.superpixels)"
+            return superpixels.superpixels(img), "SLICO (sss_fast.stages.superpixels)"
         except Exception as exc:  # noqa: BLE001 - fall back to the grid below
             print(f"superpixels() failed ({exc!r}); using a grid labelling")
     h, w = img.shape[:2]

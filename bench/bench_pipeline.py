@@ -64,7 +64,7 @@ r = sss_fast.segment(np.ascontiguousarray(img), np.ascontiguousarray(feat), seed
                      preset=variant.get("preset"))
 wall = time.perf_counter() - t
 np.save(layers_out, r.layers)
-from sss_fast.constrained import grid_sample_count
+from sss_fast.stages.constrained import grid_sample_count
 f = r.info["spectral_scale"]
 hs = -(-size // f)
 con_pixels = grid_sample_count(hs, hs, r.info["constrained_stride"])
@@ -219,7 +219,7 @@ def main():
     env = dict(os.environ)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env[var] = str(args.threads)
-    if (ROOT / "python" / "sss_fast").exists() and any((ROOT / "python" / "sss_fast").glob("_core*")):
+    if (ROOT / "python" / "sss_fast").exists() and any((ROOT / "python" / "sss_fast").glob("_core*.so")):
         env["PYTHONPATH"] = str(ROOT / "python") + os.pathsep + env.get("PYTHONPATH", "")
     probe = json.loads(subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True,
                                       text=True, check=True).stdout.strip().splitlines()[-1])

@@ -20,8 +20,9 @@ import scipy.sparse.linalg as spla
 from PIL import Image
 
 from reference import relaxed_ref as ref
-from sss_fast import Params, relaxed
-from sss_fast._native import core
+from sss_fast import Params
+from sss_fast._native import core, testing
+from sss_fast.stages import relaxed
 
 DOCIA = Path(__file__).resolve().parents[2] / "shared" / "data" / "docia.png"
 
@@ -116,7 +117,7 @@ def main():
               + ("" if flag == 0 else f"  (info {flag})"))
     for jac in (False, True):
         t = time.perf_counter()
-        _, its, res, st = core.pcg_csr(mat.indptr, mat.indices, mat.data, b, a_hat.ravel(),
+        _, its, res, st = testing.pcg_csr(mat.indptr, mat.indices, mat.data, b, a_hat.ravel(),
                                        p.cg_tolerance, 1000, jac)
         dt = time.perf_counter() - t
         name = f"native generic pcg on explicit CSR, {'Jacobi' if jac else 'none'}"

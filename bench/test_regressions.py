@@ -23,9 +23,9 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent / "python"), str(HERE)]
 
 import sss_fast  # noqa: E402
-from sss_fast import constrained, laplacian, relaxed, spectral, superpixels  # noqa: E402
+from sss_fast.stages import constrained, laplacian, relaxed, spectral, superpixels  # noqa: E402
 
-from run_suite import DATA, load_docia  # noqa: E402
+from suite_run import DATA, load_docia  # noqa: E402
 
 SIZE = 128
 SEED = 20180812

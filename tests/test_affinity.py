@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from sss_fast import affinity
+from sss_fast.stages import affinity
 from sss_fast._native import core
-from sss_fast.superpixels import RegionGraph
+from sss_fast.stages.superpixels import RegionGraph
 
 from reference import affinity_ref as ref
 

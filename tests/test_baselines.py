@@ -7,10 +7,10 @@ import pytest
 
 from reference import baselines_ref as br
 from reference import laplacian_ref
-from sss_fast import constrained, grouping
+from sss_fast.stages import constrained, grouping
 from sss_fast._native import core
 from sss_fast.baselines import SPECTRAL_MATTING_STAGES, spectral_matting
-from sss_fast.params import Params
+from sss_fast import Params
 
 SEED = 4071993
 CROP = (200, 250, 96)      # y0, x0, side: a docia crop with face, hair and background

@@ -12,14 +12,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sss_fast._export import manifest_path
-from sss_fast.batch import SUMMARY_NAME, JobOptions, run_batch
-from sss_fast.params import Params
+from sss_fast.app.export import manifest_path
+from sss_fast.app.batch import SUMMARY_NAME, JobOptions, run_batch
+from sss_fast import Params
 
 PYTHON_DIR = Path(__file__).resolve().parents[1] / "python"
-# Subprocesses import the in-place developer build when there is one, else the
-# installed package (a fresh clone after `pip install .` has no in-place build).
-SRC_PATHS = [str(PYTHON_DIR)] if any((PYTHON_DIR / "sss_fast").glob("_core*")) else []
+# Subprocesses import the in-place developer build when there is one (a built
+# module, not just the _core.pyi stub), else the installed package (a fresh
+# clone after `pip install .` has no in-place build).
+SRC_PATHS = [str(PYTHON_DIR)] if any((PYTHON_DIR / "sss_fast").glob("_core*.so")) else []
 FAST = Params(n_superpixels=150, n_eigenvectors=20, n_initial_components=10,
               constrained_iterations=12)
 OPTS = JobOptions(params=FAST, formats=("png", "npz"), threads=1, seed=0x51D3)
@@ -133,7 +134,7 @@ def test_dask_cluster_every_output_once(folder, tmp_path):
 
 
 def test_argument_errors(folder, tmp_path):
-    from sss_fast._export import InputError
+    from sss_fast.app.export import InputError
 
     with pytest.raises(InputError, match="not a folder"):
         run_batch(folder / "missing", tmp_path, OPTS)
@@ -145,7 +146,7 @@ def crashing_task(name, image_src, feat_src, opts):
     """Kills its worker process on one image (top level: spawned workers import it)."""
     if name == "face.jpg":
         os._exit(17)
-    from sss_fast.batch import _task
+    from sss_fast.app.batch import _task
 
     return _task(name, image_src, feat_src, opts)
 

@@ -12,12 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sss_fast import cli
+from sss_fast.app import cli
 
 PYTHON_DIR = Path(__file__).resolve().parents[1] / "python"
-# Subprocesses import the in-place developer build when there is one, else the
-# installed package (a fresh clone after `pip install .` has no in-place build).
-SRC_PATHS = [str(PYTHON_DIR)] if any((PYTHON_DIR / "sss_fast").glob("_core*")) else []
+# Subprocesses import the in-place developer build when there is one (a built
+# module, not just the _core.pyi stub), else the installed package (a fresh
+# clone after `pip install .` has no in-place build).
+SRC_PATHS = [str(PYTHON_DIR)] if any((PYTHON_DIR / "sss_fast").glob("_core*.so")) else []
 # Small problems so a run takes a fraction of a second; one native thread.
 FAST = ["--superpixels", "150", "--eigenvectors", "20", "--components", "10",
         "--iterations", "12", "--threads", "1"]

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from reference import constrained_ref as cr
-from sss_fast import constrained
-from sss_fast._native import core
-from sss_fast.params import Params
+from sss_fast.stages import constrained
+from sss_fast._native import core, testing
+from sss_fast import Params
 
 CROP = (300, 260, 36)        # y0, x0, side of the docia crop
 N_EIG = 30                   # eigenvectors on the crop (M)
@@ -51,14 +51,14 @@ def test_weighted_grams_match_einsum(M, N, K):
     rng = np.random.default_rng(3141 + N)
     E = rng.standard_normal((M, N))
     w = rng.random((K, N)) * 10.0 ** rng.uniform(-3, 9, size=(K, N))
-    G = core.weighted_grams(E, w)
+    G = testing.weighted_grams(E, w)
     R = cr.weighted_grams_ref(E, w)
     assert G.shape == (K, M, M)
     for k in range(K):
         assert np.abs(G[k] - R[k]).max() <= 1e-12 * np.abs(R[k]).max()
         assert np.array_equal(G[k], G[k].T)
     # the pixel-major copy of E (the constrained stage's path) gives the same bits
-    assert np.array_equal(core.weighted_grams(E, w, pixel_major=True), G)
+    assert np.array_equal(testing.weighted_grams(E, w, pixel_major=True), G)
 
 
 @pytest.mark.parametrize("g", [-1.2, -1.1, 0.8, -0.01, 2.5])
@@ -68,7 +68,7 @@ def test_pow_positive_matches_numpy(g):
     x = np.concatenate([10.0 ** rng.uniform(-12, 4, 5000), rng.random(3000),
                         [1e-10, 1.0, 2.0, 0.5, np.sqrt(2), 1e-300, 5e-324, 0.0, 1e300,
                          np.inf, np.nan, 2.0 ** -1022, np.nextafter(np.sqrt(2), 2)]])
-    got = core.pow_positive(x, g)
+    got = testing.pow_positive(x, g)
     with np.errstate(divide="ignore", over="ignore"):
         want = np.power(x, g)
     same = (got == want) | (np.isnan(got) & np.isnan(want))
@@ -81,7 +81,7 @@ def test_weighted_grams_float32_close():
     rng = np.random.default_rng(2718)
     E = rng.standard_normal((20, 3000))
     w = rng.random((4, 3000))
-    G, G32 = core.weighted_grams(E, w), core.weighted_grams(E, w, True)
+    G, G32 = testing.weighted_grams(E, w), testing.weighted_grams(E, w, True)
     assert np.abs(G32 - G).max() <= 1e-5 * np.abs(G).max()
 
 
@@ -90,7 +90,7 @@ def test_weighted_grams_rejects_negative_weight():
     w = np.ones((2, 10))
     w[1, 4] = -1.0
     with pytest.raises(ValueError, match="weights"):
-        core.weighted_grams(E, w)
+        testing.weighted_grams(E, w)
 
 
 def test_weighted_grams_threads_identical():
@@ -99,10 +99,10 @@ def test_weighted_grams_threads_identical():
     w = rng.random((6, 5000))
     core.set_num_threads(1)
     try:
-        G1 = core.weighted_grams(E, w)
+        G1 = testing.weighted_grams(E, w)
     finally:
         core.set_num_threads(2)
-    assert np.array_equal(G1, core.weighted_grams(E, w))
+    assert np.array_equal(G1, testing.weighted_grams(E, w))
 
 
 @pytest.mark.parametrize("M", [17, 100])
@@ -113,11 +113,11 @@ def test_update_grams_matches_rebuild(ratio, M):
     E = rng.standard_normal((M, N))
     wt = 10.0 ** rng.uniform(-2, 6, size=(K, N))
     w = wt * 10.0 ** rng.uniform(-2, 2, size=(K, N))
-    G = core.weighted_grams(E, wt)
+    G = testing.weighted_grams(E, wt)
     G_pm, wt_pm = G.copy(), wt.copy()
     wt1 = wt.copy()
-    n = core.update_grams(E, w, ratio, wt1, G)
-    assert core.update_grams(E, w, ratio, wt_pm, G_pm, pixel_major=True) == n
+    n = testing.update_grams(E, w, ratio, wt1, G)
+    assert testing.update_grams(E, w, ratio, wt_pm, G_pm, pixel_major=True) == n
     assert np.array_equal(G_pm, G) and np.array_equal(wt_pm, wt1)
     moved = (w > wt * ratio) | (w * ratio < wt)
     assert n == moved.sum() > 0
@@ -135,15 +135,15 @@ def test_update_grams_max_updates_leaves_everything_when_exceeded():
     wt = rng.random((3, 2500)) + 0.1
     w = wt * rng.uniform(0.1, 10, size=wt.shape)
     n_moved = int(((w > wt * 2.0) | (w * 2.0 < wt)).sum())
-    G0 = core.weighted_grams(E, wt)
+    G0 = testing.weighted_grams(E, wt)
     G, t = G0.copy(), wt.copy()
-    assert core.update_grams(E, w, 2.0, t, G, max_updates=n_moved - 1) == n_moved
+    assert testing.update_grams(E, w, 2.0, t, G, max_updates=n_moved - 1) == n_moved
     assert np.array_equal(G, G0) and np.array_equal(t, wt)
     # at the limit exactly, the update goes ahead as without one
     G1, t1 = G0.copy(), wt.copy()
-    assert core.update_grams(E, w, 2.0, t1, G1, max_updates=n_moved) == n_moved
+    assert testing.update_grams(E, w, 2.0, t1, G1, max_updates=n_moved) == n_moved
     G2, t2 = G0.copy(), wt.copy()
-    core.update_grams(E, w, 2.0, t2, G2)
+    testing.update_grams(E, w, 2.0, t2, G2)
     assert np.array_equal(G1, G2) and np.array_equal(t1, t2) and not np.array_equal(t1, wt)
 
 
@@ -152,13 +152,13 @@ def test_update_grams_threads_identical_and_validates():
     E = rng.standard_normal((12, 4000))
     wt = rng.random((5, 4000)) + 0.1
     w = wt * rng.uniform(0.2, 5, size=wt.shape)
-    G0 = core.weighted_grams(E, wt)
+    G0 = testing.weighted_grams(E, wt)
     out = []
     for nt in (1, 2):
         core.set_num_threads(nt)
         try:
             G, t = G0.copy(), wt.copy()
-            core.update_grams(E, w, 1.5, t, G)
+            testing.update_grams(E, w, 1.5, t, G)
         finally:
             core.set_num_threads(2)
         out.append(G)
@@ -166,7 +166,7 @@ def test_update_grams_threads_identical_and_validates():
     bad = w.copy()
     bad[2, 7] = 0.0
     with pytest.raises(ValueError, match="weights"):
-        core.update_grams(E, bad, 1.5, wt.copy(), G0.copy())
+        testing.update_grams(E, bad, 1.5, wt.copy(), G0.copy())
 
 
 # ---- the structured solve ----------------------------------------------------------
@@ -176,7 +176,7 @@ def test_arrow_solve_matches_dense(K, M):
     X = rng.standard_normal((K, M, 3 * M))
     A = np.einsum("kij,klj->kil", X, X) + 0.1 * np.eye(M)
     b = rng.standard_normal((K, M))
-    y = core.solve_block_arrow(A, b)
+    y = testing.solve_block_arrow(A, b)
     yd = cr.solve_arrow_dense(A, b)
     assert np.abs(y - yd).max() <= 1e-10 * np.abs(yd).max()
 
@@ -190,7 +190,7 @@ def test_arrow_solve_ill_conditioned_residual(crop_problem):
     A = cr.weighted_grams_ref(E, e0 + e1) + np.diag(lam)[None]
     b = np.concatenate([e1[:-1] @ E.T, (e0[-1] @ E.T)[None]])
     big, rhs = cr.dense_arrow_system(A, b)
-    y = core.solve_block_arrow(A, b)
+    y = testing.solve_block_arrow(A, b)
     assert np.linalg.norm(big @ y.ravel() - rhs) <= 1e-13 * np.linalg.norm(rhs)
     yd = np.linalg.solve(big, rhs)
     assert np.abs(y.ravel() - yd).max() <= 1e-5 * np.abs(yd).max()   # cond·eps
@@ -337,7 +337,8 @@ def test_kmeans_finds_separated_clusters():
     pairs = set(zip(labels.tolist(), truth.tolist()))
     assert len(pairs) == 4
     # the distortion is no worse than a plain NumPy Lloyd from the true centres
-    _, c, dist, _ = core.kmeans(X, 4, 99, 3, 100, 1e-6)
+    r = core.kmeans(X, core.KMeansOptions(n_clusters=4, seed=99, n_init=3, max_iter=100, tol=1e-6))
+    c, dist = r.centers, r.distortion
     assert dist <= ((X - centres[truth]) ** 2).sum() + 1e-9
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sss_fast import _export, _validate, cli
+from sss_fast.edge import validate as _validate
+from sss_fast.app import export as _export, cli
 from sss_fast import io as sio
 
 Image = pytest.importorskip("PIL.Image")
@@ -291,7 +292,7 @@ def test_atomic_write_never_leaves_partial_files(exc, tmp_path):
     target = tmp_path / "out.png"
     target.write_bytes(b"old complete file")
     with pytest.raises(exc):
-        with sio._atomic_write(target) as f:
+        with sio.atomic_write(target) as f:
             f.write(b"half of the new")
             raise exc("interrupted")
     assert target.read_bytes() == b"old complete file"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from reference import grouping_ref as gr
-from sss_fast import grouping
+from sss_fast.stages import grouping
 from sss_fast._native import core
 
 
@@ -33,7 +33,8 @@ def test_constructed_grouping():
     np.testing.assert_allclose(layers, gr.layers_from_groups(comps, groups, 3), rtol=0, atol=1e-15)
     np.testing.assert_allclose(layers.sum(axis=0), 1.0, atol=1e-12)
     h = gr.mean_features(comps, feats.reshape(-1, 3))
-    _, _, means = core.group_components(comps, feats.reshape(-1, 3), 3, 2024, 10)
+    means = core.group_components(comps, feats.reshape(-1, 3),
+                                  core.GroupingOptions(n_layers=3, seed=2024, n_init=10)).means
     np.testing.assert_allclose(means, h, rtol=1e-12)
     best, best_d = gr.best_partition(h, 3)
     assert gr.distortion(h, groups) <= best_d + 1e-12

@@ -375,7 +375,7 @@ def synthetic_scene(seed: int, h: int = 40, w: int = 48):
 def test_export_every_format_with_estimated_colours(tmp_path):
     import json
 
-    from sss_fast import _export
+    from sss_fast.app import export as _export
 
     img, a, cols = synthetic_scene(2718)
     k = a.shape[0]
@@ -419,7 +419,7 @@ def test_export_every_format_with_estimated_colours(tmp_path):
 
 
 def test_export_npz_only_skips_colours(tmp_path, monkeypatch):
-    from sss_fast import _export
+    from sss_fast.app import export as _export
 
     def fail(*args, **kwargs):
         raise AssertionError("colours estimated for an npz-only export")
@@ -431,7 +431,7 @@ def test_export_npz_only_skips_colours(tmp_path, monkeypatch):
 
 
 def test_export_read_image_errors_are_input_errors(tmp_path):
-    from sss_fast import _export
+    from sss_fast.app import export as _export
 
     (tmp_path / "bad.jpg").write_bytes(b"\xff\xd8\xff\xe0 not a jpeg")
     with pytest.raises(_export.InputError, match="bad.jpg: cannot read image"):

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from sss_fast import Params, laplacian
+from sss_fast import Params
+from sss_fast.stages import laplacian
 from sss_fast._native import core
 
 from reference import affinity_ref as aref

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 import sss_fast
-from sss_fast import _native, laplacian, spectral, superpixels
+from sss_fast import _native
+from sss_fast.stages import laplacian, spectral, superpixels
 from synthetic import soft_scene
 
 PKG = Path(sss_fast.__file__).resolve().parent
@@ -21,7 +22,8 @@ import json, sys
 import numpy as np
 sys.path.insert(0, sys.argv[1])
 from synthetic import soft_scene
-from sss_fast import _native, laplacian, spectral, superpixels
+from sss_fast import _native
+from sss_fast.stages import laplacian, spectral, superpixels
 img, feat, _ = soft_scene()
 g = superpixels.superpixels(img, n_segments=120)
 L = laplacian.build_laplacian(img, g, superpixels.region_means(g.labels, img, g.n_regions),

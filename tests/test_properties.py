@@ -243,7 +243,7 @@ def _png(rng, h, w, mode):
 def test_read_image_on_mutated_files_returns_rgb_or_input_error(seed, h, w, mode, mutation):
     """Random PNGs, randomly damaged: an (H, W, 3) array or a one-line InputError."""
     pytest.importorskip("PIL")
-    from sss_fast import _export
+    from sss_fast.app import export as _export
 
     rng = np.random.default_rng(seed)
     data = bytearray(_png(rng, h, w, mode))

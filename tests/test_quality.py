@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import sss_fast
-from sss_fast import Params, grouping, initialisation
+from sss_fast import Params
+from sss_fast.stages import grouping, initialisation
 
 REF = Params.reference()
 
@@ -129,7 +130,7 @@ def test_feature_subspace_adds_what_only_the_features_see():
     """A disc of the background's colour, seen by the features only, gets a Ritz direction."""
     import scipy.sparse as sp
 
-    from sss_fast import laplacian, spectral, subspace
+    from sss_fast.stages import laplacian, spectral, subspace
 
     rng = np.random.default_rng(4)
     h = w = 40
@@ -154,7 +155,7 @@ def test_feature_subspace_adds_what_only_the_features_see():
 
 
 def test_cli_layers_auto():
-    from sss_fast import cli
+    from sss_fast.app import cli
 
     assert cli._layers("auto") == "auto" and cli._layers("4") == 4
     import argparse

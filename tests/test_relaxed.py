@@ -10,8 +10,9 @@ import pytest
 import scipy.sparse as sp
 
 from reference import relaxed_ref as ref
-from sss_fast import Params, relaxed
-from sss_fast._native import core
+from sss_fast import Params
+from sss_fast.stages import relaxed
+from sss_fast._native import core, testing
 
 # Tolerances (stated once):
 GAMMA_TOL = 1e-12       # γ̃ native vs reference (same filters, different summation order)
@@ -96,7 +97,7 @@ def test_clean_initial_matches_reference_with_zero_sum_pixels():
     a[:, :10] *= 0.09                   # every value < 0.1: thresholded sum 0
     a[:, 10:13] = -0.02                 # raw sum negative as well: 1/K
     a[:, 13] = [0.05, -0.01, 0.0, 0.02, 0.01]
-    out = core.relaxed_clean_initial(a, 0.1, 0.9)
+    out = testing.relaxed_clean_initial(a, 0.1, 0.9)
     expected = ref.clean_initial(a)
     np.testing.assert_allclose(out, expected, rtol=0, atol=1e-15)
     assert np.isfinite(out).all()
@@ -179,13 +180,13 @@ def test_pcg_solves_random_spd_system(jacobi, index_dtype):
     a = sp.csr_matrix(b_mat.T @ b_mat + sp.diags(0.05 + rng.random(n)))
     a.sort_indices()
     rhs = rng.standard_normal(n)
-    x, its, res, status = core.pcg_csr(a.indptr.astype(index_dtype), a.indices.astype(index_dtype),
+    x, its, res, status = testing.pcg_csr(a.indptr.astype(index_dtype), a.indices.astype(index_dtype),
                                        a.data, rhs, np.zeros(n), 1e-13, 5000, jacobi)
     assert status == 0 and res <= 1e-13 and its > 0
     exact = np.linalg.solve(a.toarray(), rhs)
     np.testing.assert_allclose(x, exact, rtol=0, atol=1e-9 * np.abs(exact).max())
     # warm start at the solution: converged without iterating
-    _, its0, _, st0 = core.pcg_csr(a.indptr, a.indices, a.data, rhs, exact, 1e-8, 10, jacobi)
+    _, its0, _, st0 = testing.pcg_csr(a.indptr, a.indices, a.data, rhs, exact, 1e-8, 10, jacobi)
     assert st0 == 0 and its0 == 0
 
 
@@ -194,11 +195,11 @@ def test_pcg_reports_cap_and_breakdown():
     n = 200
     a = sp.csr_matrix(sp.diags(1.0 + rng.random(n) * 1e3))
     rhs = rng.standard_normal(n)
-    _, its, res, status = core.pcg_csr(a.indptr, a.indices, a.data, rhs, np.zeros(n),
+    _, its, res, status = testing.pcg_csr(a.indptr, a.indices, a.data, rhs, np.zeros(n),
                                        1e-12, 3, False)
     assert status == 1 and its == 3 and res > 1e-12
     neg = sp.csr_matrix(-a)
-    _, _, _, status = core.pcg_csr(neg.indptr, neg.indices, neg.data, rhs, np.zeros(n),
+    _, _, _, status = testing.pcg_csr(neg.indptr, neg.indices, neg.data, rhs, np.zeros(n),
                                    1e-12, 50, False)
     assert status == 2
 

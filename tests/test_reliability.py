@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 
 import sss_fast
-from sss_fast import Params, _resources
+from sss_fast import Params
+from sss_fast.edge import resources as _resources
 
 P = Params(n_superpixels=100, n_eigenvectors=16, n_initial_components=8, constrained_iterations=12)
 SANITIZED = bool(os.environ.get("SSS_SANITIZED"))

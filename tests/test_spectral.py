@@ -7,9 +7,9 @@ import pytest
 import scipy.sparse as sp
 import scipy.sparse.linalg as sla
 
-from sss_fast import laplacian, spectral, superpixels
+from sss_fast.stages import laplacian, spectral, superpixels
 from sss_fast._native import core
-from sss_fast.params import Params
+from sss_fast import Params
 
 
 def _laplacian(img, feat, n_segments):

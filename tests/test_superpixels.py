@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from reference import superpixels_ref as ref
-from sss_fast import superpixels as sp
-from sss_fast._native import core
+from sss_fast.stages import superpixels as sp
+from sss_fast._native import core, testing
 
 
 @pytest.fixture
@@ -41,12 +41,12 @@ def test_lab_matches_reference(docia):
     img = crop(docia[0], 211, 97, 120)
     rng = np.random.default_rng(90817)
     for im in (img, rng.random((17, 23, 3))):
-        np.testing.assert_allclose(core.rgb_to_lab(im), ref.rgb_to_lab(im), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(testing.rgb_to_lab(im), ref.rgb_to_lab(im), rtol=0, atol=1e-12)
 
 
 def test_lab_known_values():
     im = np.array([[[1.0, 1.0, 1.0], [0.0, 0.0, 0.0], [1.0, 0.0, 0.0]]])
-    lab = core.rgb_to_lab(im)
+    lab = testing.rgb_to_lab(im)
     # (the standard 7-digit matrix's Y row sums to 1.0000001: a*, b* of white ~1e-5)
     np.testing.assert_allclose(lab[0, 0], [100.0, 0.0, 0.0], atol=1e-4)
     np.testing.assert_allclose(lab[0, 1], [0.0, 0.0, 0.0], atol=1e-9)
@@ -59,7 +59,7 @@ def test_uint8_table_equals_pow_path():
     k = np.arange(256, dtype=np.float64)
     im = np.stack([k, k[::-1], (k * 7) % 256], axis=-1)[None] / 255.0
     nudged = np.nextafter(im, 2.0)  # off the table: pow path
-    lab, lab_pow = core.rgb_to_lab(im), core.rgb_to_lab(nudged)
+    lab, lab_pow = testing.rgb_to_lab(im), testing.rgb_to_lab(nudged)
     np.testing.assert_allclose(lab, lab_pow, rtol=0, atol=1e-11)
     np.testing.assert_allclose(lab, ref.rgb_to_lab(im), rtol=0, atol=1e-12)
 
@@ -71,16 +71,16 @@ def test_uint8_table_equals_pow_path():
 @pytest.mark.parametrize("y, x, s, n", [(53, 301, 90, 60), (402, 17, 128, 150), (233, 389, 64, 30)])
 def test_slico_matches_reference_on_docia_crops(docia, y, x, s, n):
     img = crop(docia[0], y, x, s)
-    raw, k = core.slico_assign(img, n, 10)
+    raw, k = testing.slico_assign(img, n, 10)
     # Same CIELAB input: the clustering is the same algorithm step by step.
-    raw_same, k_ref = ref.slico_assign(img, n, 10, lab=core.rgb_to_lab(img))
+    raw_same, k_ref = ref.slico_assign(img, n, 10, lab=testing.rgb_to_lab(img))
     assert k == k_ref
     np.testing.assert_array_equal(raw, raw_same)
     # Independent CIELAB (NumPy's pow/cbrt differ in the last bit): >= 99 %.
     raw_ind, _ = ref.slico_assign(img, n, 10)
     assert np.mean(raw == raw_ind) >= 0.99
     # Connectivity step, exactly.
-    labels, n_regions = core.enforce_connectivity(raw, k)
+    labels, n_regions = testing.enforce_connectivity(raw, k)
     labels_ref, n_ref = ref.enforce_connectivity(raw, k)
     assert n_regions == n_ref
     np.testing.assert_array_equal(labels, labels_ref)
@@ -93,7 +93,7 @@ def test_slico_matches_reference_on_half_docia(docia_half):
     labels = sp.slic(img, n_segments=80, iterations=7)
     labels_ref = ref.slico(img, 80, 7)
     assert np.mean(labels == labels_ref) >= 0.99
-    np.testing.assert_array_equal(labels, ref.slico(img, 80, 7, lab=core.rgb_to_lab(img)))
+    np.testing.assert_array_equal(labels, ref.slico(img, 80, 7, lab=testing.rgb_to_lab(img)))
 
 
 def test_slico_matches_reference_on_synthetic():
@@ -313,6 +313,7 @@ def test_native_rejects_bad_arguments():
     with pytest.raises(ValueError, match="labels"):
         core.region_graph(np.array([[0, 5]], dtype=np.int32), 2)
     with pytest.raises(TypeError):
-        core.slic(np.zeros((8, 8, 3), dtype=np.float32), 4, 10)  # noconvert
+        core.slic(np.zeros((8, 8, 3), dtype=np.float32),
+                  core.SlicOptions(n_segments=4, iterations=10))  # noconvert
     with pytest.raises(ValueError, match="3"):
-        core.slic(np.zeros((8, 8, 2)), 4, 10)
+        core.slic(np.zeros((8, 8, 2)), core.SlicOptions(n_segments=4, iterations=10))

@@ -1,4 +1,5 @@
-// sss_fast._core: matting, nonlocal colour and semantic affinities (SPEC §1, §3, §4).
+// sss_fast._core: nonlocal colour and semantic affinities (SPEC §3, §4); the
+// matting affinity is bound with the matting Laplacian (bind_laplacian.cpp).
 #include <cstdint>
 #include <string>
 
@@ -8,51 +9,22 @@
 
 namespace sss::bind {
 
-namespace {
-
-index_t checked_regions(const carray<std::int64_t>& centroids, index_t n_pixels) {
-    require(centroids.ndim() == 1, "centroids must be 1-D");
-    const index_t S = centroids.shape(0);
-    for (index_t s = 0; s < S; ++s)
-        require(centroids.data()[s] >= 0 && centroids.data()[s] < n_pixels,
-                "centroids must be pixel indices in [0, H*W)");
-    return S;
-}
-
-}  // namespace
-
 void bind_affinity(py::module_& m) {
-    m.def(
-        "matting_affinity",
-        [](const carray<double>& image, double eps) {
-            reset_interrupt();
-            const ImageView<double> img = checked_rgb_image(image);
-            require(eps > 0.0, "eps must be > 0");
-            const SparseRows none;
-            const index_t nnz = stencil_nnz(img.height, img.width, none);
-            return csr_for_nnz(nnz, img.pixels(), [&](auto tag) {
-                return assemble_stencil<decltype(tag)>(img, eps, none, StencilMode::Affinity);
-            });
-        },
-        py::arg("image").noconvert(), py::arg("eps"),
-        "W_L (SPEC §1) of an H x W x 3 float64 image as an (N, N) scipy CSR matrix.");
-
     m.def(
         "color_affinity",
         [](const carray<std::int64_t>& centroids, const carray<double>& means, index_t height,
-           index_t width, double a, double b, double radius) {
+           index_t width, const LaplacianOptions& opt) {
             reset_interrupt();
             require(height >= 1 && width >= 1, "height and width must be >= 1");
             const index_t N = height * width;
-            const index_t S = checked_regions(centroids, N);
+            const index_t S = region_count(centroids);
             require(means.ndim() == 2 && means.shape(0) == S && means.shape(1) == 3,
                     "color_means must have shape (S, 3)");
-            require(radius >= 0.0, "radius must be >= 0");
             SuperpixelTerms terms;
             terms.color_means = means.data();
-            terms.color_a = a;
-            terms.color_b = b;
-            terms.radius = radius;
+            terms.color_a = opt.color_a;
+            terms.color_b = opt.color_b;
+            terms.radius = opt.color_radius;
             terms.color_scale = 1.0;
             SparseRows rows;
             {
@@ -65,16 +37,16 @@ void bind_affinity(py::module_& m) {
             });
         },
         py::arg("centroids").noconvert(), py::arg("color_means").noconvert(), py::arg("height"),
-        py::arg("width"), py::arg("a"), py::arg("b"), py::arg("radius"),
+        py::arg("width"), py::arg("options"),
         "W_C (SPEC §3) as an (N, N) scipy CSR matrix.");
 
     m.def(
         "semantic_affinity",
         [](const carray<std::int64_t>& centroids, const carray<std::int64_t>& neighbours,
-           const carray<double>& means, index_t n_pixels, double a, double b) {
+           const carray<double>& means, index_t n_pixels, const LaplacianOptions& opt) {
             reset_interrupt();
             require(n_pixels >= 1, "n_pixels must be >= 1");
-            const index_t S = checked_regions(centroids, n_pixels);
+            const index_t S = region_count(centroids);
             require(neighbours.ndim() == 2 && neighbours.shape(1) == 2,
                     "neighbours must have shape (P, 2)");
             require(means.ndim() == 2 && means.shape(0) == S && means.shape(1) >= 1,
@@ -84,8 +56,8 @@ void bind_affinity(py::module_& m) {
             terms.n_pairs = neighbours.shape(0);
             terms.feature_means = means.data();
             terms.dims = means.shape(1);
-            terms.semantic_a = a;
-            terms.semantic_b = b;
+            terms.semantic_a = opt.semantic_a;
+            terms.semantic_b = opt.semantic_b;
             terms.semantic_scale = 1.0;
             SparseRows rows;
             {
@@ -99,7 +71,7 @@ void bind_affinity(py::module_& m) {
             });
         },
         py::arg("centroids").noconvert(), py::arg("neighbours").noconvert(),
-        py::arg("feature_means").noconvert(), py::arg("n_pixels"), py::arg("a"), py::arg("b"),
+        py::arg("feature_means").noconvert(), py::arg("n_pixels"), py::arg("options"),
         "W_S (SPEC §4) as an (N, N) scipy CSR matrix.");
 }
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "bindings/convert.hpp"
+#include "bindings/struct_binding.hpp"
 #include "colors/colors.hpp"
 
 namespace sss::bind {
@@ -31,72 +31,37 @@ Shapes check(const carray<double>& image, const carray<double>& layers) {
 }  // namespace
 
 void bind_colors(py::module_& m) {
+    StructBinding<ColorOptions>(m, "ColorOptions", "Layer colour settings (SPEC §12).")
+        .field("epsilon", &ColorOptions::epsilon, "floor of the smoothness weights")
+        .field("prior", &ColorOptions::prior, "weight pulling F_i towards I where alpha_i ~ 0")
+        .field("tolerance", &ColorOptions::tolerance, "PCG relative residual")
+        .field("max_iterations", &ColorOptions::max_iterations, "PCG iteration cap")
+        .field("clip", &ColorOptions::clip, "clip the colours to [0, 1]")
+        .options();
+    StructBinding<ColorResult>(m, "ColorResult", "Layer colours and the solve's status.")
+        .property("colors", [](const py::object& self, const ColorResult& r) {
+            return view(self, r.colors,
+                        {static_cast<py::ssize_t>(r.k), static_cast<py::ssize_t>(r.height),
+                         static_cast<py::ssize_t>(r.width), static_cast<py::ssize_t>(r.channels)});
+        }, "(K, H, W, C)")
+        .readonly("status", &ColorResult::status, "SolverStatus of the PCG solve")
+        .readonly("seconds", &ColorResult::seconds, "wall time")
+        .result();
+
     m.def(
         "layer_colors",
-        [](const carray<double>& image, const carray<double>& layers, double epsilon,
-           double prior, double tolerance, index_t max_iterations, bool clip) {
+        [](const carray<double>& image, const carray<double>& layers, const ColorOptions& opt) {
             const Shapes s = check(image, layers);
-            ColorParams p;
-            p.epsilon = epsilon;
-            p.prior = prior;
-            p.tolerance = tolerance;
-            p.max_iterations = max_iterations;
-            p.clip = clip;
             ColorResult r;
             {
                 py::gil_scoped_release release;
                 reset_interrupt();
-                r = layer_colors(s.img, layers.data(), s.k, p);
+                r = layer_colors(s.img, layers.data(), s.k, opt);
             }
-            py::dict out;
-            out["colors"] = to_numpy(std::move(r.colors),
-                                     {static_cast<py::ssize_t>(s.k),
-                                      static_cast<py::ssize_t>(s.img.height),
-                                      static_cast<py::ssize_t>(s.img.width),
-                                      static_cast<py::ssize_t>(s.img.channels)});
-            out["iterations"] = r.iterations;
-            out["relative_residual"] = r.relative_residual;
-            out["status"] = r.status;
-            out["seconds"] = r.seconds;
-            return out;
+            return r;
         },
-        py::arg("image").noconvert(), py::arg("layers").noconvert(), py::kw_only(),
-        py::arg("epsilon"), py::arg("prior"), py::arg("tolerance"), py::arg("max_iterations"),
-        py::arg("clip"),
-        "Layer colours (SPEC §12). image H×W×C (C <= 4), layers (K, H, W). Returns a dict: "
-        "colors (K, H, W, C), iterations, relative_residual, status (0 converged, 1 max "
-        "iterations, 2 breakdown), seconds.");
-
-    m.def(
-        "layer_colors_apply",
-        [](const carray<double>& layers, const carray<double>& x, double epsilon, double prior,
-           bool precondition) {
-            if (layers.ndim() != 3 || layers.shape(0) < 1)
-                throw InvalidArgument("layers must be a (K, H, W) float64 array with K >= 1");
-            const index_t k = layers.shape(0), h = layers.shape(1), w = layers.shape(2);
-            if (x.ndim() != 4 || x.shape(0) != h || x.shape(1) != w || x.shape(2) != k ||
-                x.shape(3) < 1 || x.shape(3) > 4)
-                throw InvalidArgument("x must be (H, W, K, C) (interleaved unknowns), C <= 4");
-            const index_t c = x.shape(3);
-            std::vector<double> y(static_cast<std::size_t>(h * w * k * c));
-            {
-                py::gil_scoped_release release;
-                reset_interrupt();
-                const ColorSystem sys(layers.data(), k, h, w, epsilon, prior);
-                if (precondition)
-                    sys.preconditioner(c).apply(x.data(), y.data(), h * w * k * c);
-                else
-                    sys.op(c).apply(x.data(), y.data());
-            }
-            return to_numpy(std::move(y), {static_cast<py::ssize_t>(h),
-                                           static_cast<py::ssize_t>(w),
-                                           static_cast<py::ssize_t>(k),
-                                           static_cast<py::ssize_t>(c)});
-        },
-        py::arg("layers").noconvert(), py::arg("x").noconvert(), py::arg("epsilon"),
-        py::arg("prior"), py::arg("precondition"),
-        "For tests: y = A x (precondition=False) or y = M x with M the exact inverse of the "
-        "per-pixel blocks (precondition=True), x and y interleaved (H, W, K, C).");
+        py::arg("image").noconvert(), py::arg("layers").noconvert(), py::arg("options"),
+        "Layer colours (SPEC §12). image H×W×C (C <= 4), layers (K, H, W).");
 }
 
 }  // namespace sss::bind

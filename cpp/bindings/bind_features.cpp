@@ -1,25 +1,31 @@
-// Bindings of the feature-reduction kernels (SPEC §10): guided filter, box
-// means and PCA moments. Arrays are taken as they are (.noconvert()); the
+// Bindings of the feature-reduction kernels (SPEC §10): guided filter and
+// PCA moments. Arrays are taken as they are (.noconvert()); the
 // Python layer (sss_fast.features) validates and converts once.
 #include <vector>
 
-#include "bindings/convert.hpp"
+#include "bindings/struct_binding.hpp"
 #include "features/guided_filter.hpp"
 #include "features/pca.hpp"
 
 namespace sss::bind {
 
 void bind_features(py::module_& m) {
+    StructBinding<features::GuidedFilterOptions>(m, "GuidedFilterOptions",
+                                                 "Guided filter settings (SPEC §10).")
+        .field("window", &features::GuidedFilterOptions::window, "square window in pixels")
+        .field("eps", &features::GuidedFilterOptions::eps, "regulariser")
+        .options();
+
     m.def(
         "guided_filter",
-        [](const carray<double>& guide, const carray<double>& src, index_t window, double eps) {
+        [](const carray<double>& guide, const carray<double>& src,
+           const features::GuidedFilterOptions& opt) {
+            const index_t window = opt.window;
+            const double eps = opt.eps;
             const ImageView<double> g = image_view(guide, "guide");
             const ImageView<double> s = image_view(src, "src");
-            if (g.channels != 3) throw InvalidArgument("guide must be H x W x 3");
-            if (g.height != s.height || g.width != s.width)
+            if (g.height != s.height || g.width != s.width)  // out's size comes from src
                 throw InvalidArgument("guide and src must have the same height and width");
-            if (window < 1) throw InvalidArgument("window must be >= 1");
-            if (!(eps > 0)) throw InvalidArgument("eps must be > 0");
             std::vector<double> out(static_cast<std::size_t>(s.pixels() * s.channels));
             {
                 py::gil_scoped_release release;
@@ -29,28 +35,10 @@ void bind_features(py::module_& m) {
                                              static_cast<py::ssize_t>(s.width),
                                              static_cast<py::ssize_t>(s.channels)});
         },
-        py::arg("guide").noconvert(), py::arg("src").noconvert(), py::arg("window"),
-        py::arg("eps"),
+        py::arg("guide").noconvert(), py::arg("src").noconvert(), py::arg("options"),
         "Colour-guided filter (He et al.) of every channel of src (H x W x D float64) with guide "
         "(H x W x 3 float64): k x k window covering offsets -(k-1)//2 .. k//2, clipped at the "
         "borders; regulariser eps. Returns H x W x D float64.");
-
-    m.def(
-        "box_mean",
-        [](const carray<double>& src, index_t window) {
-            const ImageView<double> s = image_view(src, "src");
-            if (window < 1) throw InvalidArgument("window must be >= 1");
-            std::vector<double> out(s.data, s.data + s.pixels() * s.channels);
-            {
-                py::gil_scoped_release release;
-                features::box_mean(out.data(), s.height, s.width, s.channels, window);
-            }
-            return to_numpy(std::move(out), {static_cast<py::ssize_t>(s.height),
-                                             static_cast<py::ssize_t>(s.width),
-                                             static_cast<py::ssize_t>(s.channels)});
-        },
-        py::arg("src").noconvert(), py::arg("window"),
-        "Clipped k x k window means of an H x W x C float64 array (window as guided_filter).");
 
     m.def(
         "feature_moments",

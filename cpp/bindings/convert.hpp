@@ -102,4 +102,35 @@ inline ImageView<double> checked_rgb_image(const carray<double>& image) {
     return v;
 }
 
+// The number S of superpixel centroids (their values are checked by the
+// kernel, superpixel_rows).
+inline index_t region_count(const carray<std::int64_t>& centroids) {
+    require(centroids.ndim() == 1, "centroids must be 1-D");
+    return centroids.shape(0);
+}
+
+// Superpixel labels and RGB images, as the superpixel kernels take them.
+
+inline ImageView<double> rgb_view(const carray<double>& image) {
+    if (image.ndim() != 3 || image.shape(2) != 3)
+        throw InvalidArgument("image must have shape (H, W, 3)");
+    return image_view(image, "image");
+}
+
+struct LabelView {
+    const std::int32_t* data;
+    index_t height, width;
+};
+
+inline LabelView label_view(const carray<std::int32_t>& labels) {
+    if (labels.ndim() != 2) throw InvalidArgument("labels must be a 2-D array");
+    if (labels.shape(0) < 1 || labels.shape(1) < 1) throw InvalidArgument("labels must not be empty");
+    return {labels.data(), labels.shape(0), labels.shape(1)};
+}
+
+inline py::array_t<std::int32_t> new_labels(index_t h, index_t w, std::vector<std::int32_t>&& v) {
+    return to_numpy(std::move(v), {static_cast<py::ssize_t>(h), static_cast<py::ssize_t>(w)});
+}
+
+
 }  // namespace sss::bind

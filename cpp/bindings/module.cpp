@@ -1,9 +1,10 @@
-// The native module sss_fast._core. Each stage binds itself in its own
-// bind_<stage>.cpp; this file wires them together and sets the error and
-// interrupt conventions.
+// The native module sss_fast._core. Each stage binds its options and result
+// classes and its functions in its own bind_<stage>.cpp; this file wires them
+// together. Kernels bound only for the tests live in _core_testing
+// (bindings/testing/).
 #include <pybind11/pybind11.h>
 
-#include "common/errors.hpp"
+#include "bindings/module_setup.hpp"
 #include "common/parallel.hpp"
 
 #ifdef _OPENMP
@@ -13,6 +14,7 @@
 namespace py = pybind11;
 
 namespace sss::bind {
+void bind_common(py::module_& m);
 void bind_superpixels(py::module_& m);
 void bind_affinity(py::module_& m);
 void bind_laplacian(py::module_& m);
@@ -24,20 +26,6 @@ void bind_features(py::module_& m);
 void bind_colors(py::module_& m);
 }  // namespace sss::bind
 
-namespace {
-
-// Called by poll_interrupt() on the thread that released the GIL.
-bool python_interrupt_requested() {
-    py::gil_scoped_acquire gil;
-    if (PyErr_CheckSignals() != 0) {
-        PyErr_Clear();  // re-raised as KeyboardInterrupt by the translator
-        return true;
-    }
-    return false;
-}
-
-}  // namespace
-
 // The module's name comes from the build: _core, or _core_v4 for the AVX-512
 // copy that sss_fast/_native.py picks at import time on CPUs that have it.
 #ifndef SSS_MODULE_NAME
@@ -47,18 +35,7 @@ bool python_interrupt_requested() {
 PYBIND11_MODULE(SSS_MODULE_NAME, m) {
     m.doc() = "sss_fast native core (C++17, Eigen, Spectra, OpenMP)";
 
-    py::register_exception_translator([](std::exception_ptr p) {
-        try {
-            if (p) std::rethrow_exception(p);
-        } catch (const sss::Interrupted&) {
-            PyErr_SetNone(PyExc_KeyboardInterrupt);
-        } catch (const sss::InvalidArgument& e) {
-            PyErr_SetString(PyExc_ValueError, e.what());
-        } catch (const sss::NumericalError& e) {
-            PyErr_SetString(PyExc_ArithmeticError, e.what());
-        }
-    });
-    sss::set_interrupt_checker(&python_interrupt_requested);
+    sss::bind::setup_module();
 
     m.def("openmp_enabled", [] {
 #ifdef _OPENMP
@@ -78,9 +55,10 @@ PYBIND11_MODULE(SSS_MODULE_NAME, m) {
         },
         py::arg("n"));
 
+    sss::bind::bind_common(m);
     sss::bind::bind_superpixels(m);
+    sss::bind::bind_laplacian(m);  // first: it binds LaplacianOptions, which affinity takes
     sss::bind::bind_affinity(m);
-    sss::bind::bind_laplacian(m);
     sss::bind::bind_spectral(m);
     sss::bind::bind_constrained(m);
     sss::bind::bind_grouping(m);

@@ -162,7 +162,7 @@ void ColorBlockPreconditioner::apply_range(const double* r, double* z, index_t b
 // ---- the stage --------------------------------------------------------------------
 
 ColorResult layer_colors(const ImageView<double>& image, const double* layers, index_t k,
-                         const ColorParams& params) {
+                         const ColorOptions& params) {
     const auto t0 = std::chrono::steady_clock::now();
     const index_t h = image.height, w = image.width, c = image.channels, n = h * w;
     require(c >= 1 && c <= kMaxChannels,
@@ -194,9 +194,11 @@ ColorResult layer_colors(const ImageView<double>& image, const double* layers, i
     const PcgResult pr = pcg(sys.op(c), sys.preconditioner(c), rhs.data(), x.data(), opt);
 
     ColorResult out;
-    out.iterations = pr.iterations;
-    out.relative_residual = pr.relative_residual;
-    out.status = static_cast<int>(pr.status);
+    out.status = pr;
+    out.k = k;
+    out.height = h;
+    out.width = w;
+    out.channels = c;
     // De-interleave to (K, N, C), clipping if asked.
     rhs.clear();
     rhs.shrink_to_fit();

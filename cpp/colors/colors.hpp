@@ -28,9 +28,9 @@
 
 namespace sss {
 
-struct ColorParams {
+struct ColorOptions {
     double epsilon = 1e-2;         // ε_c, floor of the smoothness weights
-    double prior = 0.0;            // δ, weight pulling F_i towards I where α_i ≈ 0
+    double prior = 1e-3;           // δ, weight pulling F_i towards I where α_i ≈ 0 (SPEC: 0)
     double tolerance = 1e-6;       // PCG relative residual ‖b − A x‖/‖b‖ (all channels)
     index_t max_iterations = 2000; // PCG iteration cap
     bool clip = true;              // clip the colours to [0, 1] after the solve
@@ -38,9 +38,8 @@ struct ColorParams {
 
 struct ColorResult {
     std::vector<double> colors;  // (K, N, C) layer-major: K x H x W x C
-    index_t iterations = 0;
-    double relative_residual = 0.0;
-    int status = 0;  // PcgStatus as int (0 converged, 1 max iterations, 2 breakdown)
+    index_t k = 0, height = 0, width = 0, channels = 0;
+    SolverStatus status;  // the PCG solve's
     double seconds = 0.0;
 };
 
@@ -82,6 +81,6 @@ struct ColorSystem {
 
 // The whole stage: `image` H x W x C, `layers` (K, N) layer-major, N = H*W.
 ColorResult layer_colors(const ImageView<double>& image, const double* layers, index_t k,
-                         const ColorParams& params);
+                         const ColorOptions& params);
 
 }  // namespace sss

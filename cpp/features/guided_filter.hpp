@@ -31,6 +31,12 @@ namespace sss::features {
 inline index_t window_before(index_t k) { return (k - 1) / 2; }
 inline index_t window_after(index_t k) { return k / 2; }
 
+// Settings of the feature guided filter (SPEC §10).
+struct GuidedFilterOptions {
+    index_t window = 10;  // k: square window in pixels, offsets -(k-1)/2 .. k/2
+    double eps = 0.01;    // regulariser
+};
+
 // In place: data (H x W x C, C-order) <- clipped k x k window MEANS of data.
 void box_mean(double* data, index_t height, index_t width, index_t channels, index_t window);
 

@@ -5,12 +5,13 @@
 
 #include "common/errors.hpp"
 #include "common/parallel.hpp"
-#include "grouping/kmeans.hpp"
+#include "common/kmeans.hpp"
 
 namespace sss {
 
 GroupingResult group_components(const double* alpha, index_t K, index_t N, const double* f,
-                                index_t C, index_t n_layers, std::uint64_t seed, int n_init) {
+                                index_t C, const GroupingOptions& options) {
+    const index_t n_layers = options.n_layers;
     require(K >= 1 && N >= 1 && C >= 1, "group_components: need K >= 1 components, N >= 1, C >= 1");
     require(n_layers >= 1, "group_components: n_layers must be >= 1");
     reset_interrupt();
@@ -55,13 +56,14 @@ GroupingResult group_components(const double* alpha, index_t K, index_t N, const
     }
     KMeansOptions opt;
     opt.n_clusters = n_layers;
-    opt.n_init = n_init;
+    opt.n_init = options.n_init;
     opt.max_iter = 300;
     opt.tol = 0.0;
-    opt.seed = seed;
+    opt.seed = options.seed;
     KMeansResult km = kmeans(res.means.data(), K, C, opt);
     res.group = km.labels;
     res.n_layers = km.k;
+    res.status = km.status;
     const index_t L = km.k;
     res.layers.assign(static_cast<size_t>(L * N), 0.0);
     constexpr index_t block = 8192;

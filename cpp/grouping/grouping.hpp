@@ -13,18 +13,27 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/status.hpp"
 #include "common/types.hpp"
 
 namespace sss {
+
+// The grouping stage's settings (SPEC §8).
+struct GroupingOptions {
+    index_t n_layers = 5;     // layers asked for
+    int n_init = 10;          // k-means restarts (the lowest distortion wins)
+    std::uint64_t seed = 0;   // seed of the k-means++ seeding
+};
 
 struct GroupingResult {
     std::vector<double> layers;        // L x N, C-order
     index_t n_layers = 0;              // L
     std::vector<std::int32_t> group;   // (K,) layer of each component
     std::vector<double> means;         // (K, C) the h_i
+    SolverStatus status;               // the k-means of the h_i (converged when nothing is grouped)
 };
 
 GroupingResult group_components(const double* alpha, index_t K, index_t N, const double* features,
-                                index_t C, index_t n_layers, std::uint64_t seed, int n_init = 10);
+                                index_t C, const GroupingOptions& options);
 
 }  // namespace sss

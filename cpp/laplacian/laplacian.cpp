@@ -83,6 +83,7 @@ CsrMatrix<I> assemble_stencil(const ImageView<double>& image, double eps, const 
     const index_t H = image.height, W = image.width, N = H * W;
     require(image.channels == 3 && H >= 3 && W >= 3,
             "stencil assembly: image must be H x W x 3 with H, W >= 3");
+    require(eps > 0.0, "eps must be > 0");  // the local colour model's 3x3 inverse
     check_extra(extra, N);
     const bool laplacian = mode == StencilMode::Laplacian;
 

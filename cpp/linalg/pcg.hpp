@@ -33,6 +33,7 @@
 
 #include "common/errors.hpp"
 #include "common/parallel.hpp"
+#include "common/status.hpp"
 #include "common/types.hpp"
 #include "linalg/csr.hpp"
 
@@ -157,18 +158,10 @@ struct PcgOptions {
     bool residual_given = false;
 };
 
-enum class PcgStatus {
-    converged = 0,
-    max_iterations = 1,  // stopped at the cap, residual above tolerance
-    breakdown = 2,       // p.Ap <= 0 or r.Mr <= 0 or non-finite: A or M not SPD
-};
-
-struct PcgResult {
-    PcgStatus status = PcgStatus::converged;
-    index_t iterations = 0;
-    double relative_residual = 0.0;  // ‖b − A x‖/‖b‖ at exit (true one if verify_residual)
-    bool converged() const { return status == PcgStatus::converged; }
-};
+// PCG's outcome is the common solver status (common/status.hpp); residual is
+// ‖b − A x‖/‖b‖ at exit (the true one if verify_residual).
+using PcgStatus = SolveStatus;
+using PcgResult = SolverStatus;
 
 // Scratch vectors, reusable across solves of the same size (saves allocation
 // and first-touch page faults when PCG runs inside an outer loop).
@@ -310,7 +303,7 @@ PcgResult pcg(const Op& a, const Prec& m, const double* b, double* x, const PcgO
     auto [rr, rz] = options.residual_given
                         ? detail::update_and_precondition(m, n, 0.0, false, x, p, r, q, z)
                         : true_residual();
-    res.relative_residual = std::sqrt(rr) / bnorm;
+    res.residual = std::sqrt(rr) / bnorm;
     if (std::sqrt(rr) <= target) return res;
     if (!(rz > 0.0) || !std::isfinite(rr)) {
         res.status = PcgStatus::breakdown;
@@ -329,11 +322,11 @@ PcgResult pcg(const Op& a, const Prec& m, const double* b, double* x, const PcgO
         double rz_new = s[1];
         if (std::sqrt(s[0]) <= target) {
             if (!options.verify_residual) {
-                res.relative_residual = std::sqrt(s[0]) / bnorm;
+                res.residual = std::sqrt(s[0]) / bnorm;
                 return res;
             }
             const auto t = true_residual();
-            res.relative_residual = std::sqrt(t[0]) / bnorm;
+            res.residual = std::sqrt(t[0]) / bnorm;
             if (std::sqrt(t[0]) <= target) return res;  // converged
             // Recursive residual drifted: restart from the true residual.
             rz = t[1];
@@ -343,7 +336,7 @@ PcgResult pcg(const Op& a, const Prec& m, const double* b, double* x, const PcgO
             }
             continue;  // p = z was set by true_residual()
         }
-        res.relative_residual = std::sqrt(s[0]) / bnorm;
+        res.residual = std::sqrt(s[0]) / bnorm;
         if (!(rz_new > 0.0) || !std::isfinite(rz_new)) {
             res.status = PcgStatus::breakdown;
             break;
@@ -357,7 +350,7 @@ PcgResult pcg(const Op& a, const Prec& m, const double* b, double* x, const PcgO
     if (res.status == PcgStatus::converged) res.status = PcgStatus::max_iterations;
     if (!options.verify_residual) return res;
     const auto t = true_residual();
-    res.relative_residual = std::sqrt(t[0]) / bnorm;
+    res.residual = std::sqrt(t[0]) / bnorm;
     if (std::sqrt(t[0]) <= target && res.status == PcgStatus::max_iterations)
         res.status = PcgStatus::converged;
     return res;

@@ -155,7 +155,7 @@ void solve_block_arrow(const double* A, const double* b, index_t K, index_t M, d
 
 ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, const double* eigvals,
                                        const std::int32_t* init_labels,
-                                       const ConstrainedParams& P) {
+                                       const ConstrainedOptions& P) {
     require(M >= 1 && N >= 1, "constrained_sparsify: need M >= 1 eigenvectors of N >= 1 pixels");
     require(P.iterations >= 0, "constrained_sparsify: iterations must be >= 0");
     require(P.gamma > 0 && P.w0 > 0 && P.w1 > 0 && P.floor > 0,
@@ -395,7 +395,8 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
             // the loop, where one step moves y little: the step would then be
             // skipped and the IRLS stall. So the step's own residual must
             // also drop by kMinReduction.
-            const double target = std::min(P.pcg_tolerance * C.norm(), kMinReduction * rn);
+            const double cnorm = C.norm();
+            const double target = std::min(P.pcg_tolerance * cnorm, kMinReduction * rn);
             index_t since = 0;
             int rebuilds = 0;
             double rz = 0.0;
@@ -430,6 +431,9 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
                 Pd = Zp + (rz2 / rz) * Pd;
                 rz = rz2;
             }
+            accumulate(res.status, {rn > target ? SolveStatus::max_iterations
+                                                : SolveStatus::converged,
+                                    0, cnorm > 0.0 ? rn / cnorm : 0.0});
             Yprev = X;
             y.assign(X.data(), X.data() + Km1 * M);
             alpha_is_EY = true;
@@ -500,6 +504,7 @@ ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, co
     alpha.shrink_to_fit();
     res.alpha = std::move(alpha);
     res.n_components = K;
+    res.status.iterations = static_cast<index_t>(res.energy.size());
     return res;
 }
 
@@ -526,7 +531,7 @@ std::vector<index_t> grid_sample(index_t height, index_t width, index_t stride) 
 ConstrainedResult constrained_sparsify_grid(const double* E, index_t M, index_t height,
                                             index_t width, const double* eigvals,
                                             const std::int32_t* sample_labels, index_t stride,
-                                            const ConstrainedParams& P) {
+                                            const ConstrainedOptions& P) {
     const index_t N = height * width;
     require(M >= 1 && N >= 1 && stride >= 1,
             "constrained_sparsify_grid: need M >= 1 eigenvectors, H, W >= 1 and stride >= 1");

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/status.hpp"
 #include "common/types.hpp"
 
 namespace sss {
@@ -42,7 +43,7 @@ namespace sss {
 //         r₀ the warm start's residual (so that a step is never skipped).
 enum class ConstrainedSolver { exact, pcg };
 
-struct ConstrainedParams {
+struct ConstrainedOptions {
     index_t iterations = 40;         // IRLS iterations
     double gamma = 0.8;              // sparsity exponent γ
     double w0 = 0.3;                 // weight of |α|^γ
@@ -63,6 +64,11 @@ struct ConstrainedResult {
     std::vector<index_t> components_per_iter; // K used in each iteration
     std::vector<index_t> pcg_iterations;      // per iteration (pcg; 0 for exact)
     std::vector<double> gram_work;            // per iteration: Gram pixel updates / (K·N)
+    // The IRLS steps' solves together: iterations = IRLS iterations run,
+    // residual = the largest ‖c − H y‖/‖c‖ a step stopped at (pcg), and
+    // max_iterations when a step's CG stopped above its target after the
+    // exact preconditioner rebuild (the best iterate is kept).
+    SolverStatus status;
 };
 
 // E: M x N (each eigenvector contiguous), eigvals: M, init_labels: N values
@@ -70,7 +76,7 @@ struct ConstrainedResult {
 // order: empty clusters drop).
 ConstrainedResult constrained_sparsify(const double* E, index_t M, index_t N, const double* eigvals,
                                        const std::int32_t* init_labels,
-                                       const ConstrainedParams& params);
+                                       const ConstrainedOptions& params);
 
 // The pixel subsample of an H x W grid that constrained_sparsify_grid uses:
 // every stride-th row and column, starting at (stride - 1) / 2 so that the
@@ -94,7 +100,7 @@ index_t grid_sample_count(index_t height, index_t width, index_t stride);
 ConstrainedResult constrained_sparsify_grid(const double* E, index_t M, index_t height,
                                             index_t width, const double* eigvals,
                                             const std::int32_t* sample_labels, index_t stride,
-                                            const ConstrainedParams& params);
+                                            const ConstrainedOptions& params);
 
 // Exact solve of (blockdiag(A_0..A_{K-2}) + 𝟙𝟙ᵀ ⊗ A_{K-1}) y = [b_0..b_{K-2}] + 𝟙 ⊗ b_{K-1}
 // for symmetric positive definite A_k (K x M x M) and b (K x M); y is

@@ -257,7 +257,7 @@ void check_square_csr(const CsrView<I>& l, index_t n, const char* name) {
 
 template <class I>
 RelaxedResult relaxed_sparsify(const double* layers, index_t k, const CsrView<I>& l,
-                               const ImageView<double>& image, const RelaxedParams& prm) {
+                               const ImageView<double>& image, const RelaxedOptions& prm) {
     reset_interrupt();
     using clock = std::chrono::steady_clock;
     const auto seconds_since = [](clock::time_point t0) {
@@ -334,7 +334,7 @@ RelaxedResult relaxed_sparsify(const double* layers, index_t k, const CsrView<I>
         const PcgResult r = pcg(op, prec, rhs.data(), a.data(), opts, ws);
         res.cg_seconds.push_back(seconds_since(t0));
         res.cg_iterations.push_back(r.iterations);
-        res.cg_residuals.push_back(r.relative_residual);
+        res.cg_residuals.push_back(r.residual);
         res.cg_status.push_back(static_cast<int>(r.status));
     };
     auto record = [&](const std::array<double, 2>& e) {
@@ -355,12 +355,16 @@ RelaxedResult relaxed_sparsify(const double* layers, index_t k, const CsrView<I>
     solve();
     res.final_energy = pass(true, NextSystem::none)[0];
 
+    res.k = k;
     res.layers = vec(nk);
     for_each_chunk(n, 1, [&](index_t b, index_t e) {
         for (index_t p = b; p < e; ++p)
             for (index_t j = 0; j < k; ++j) res.layers[j * n + p] = a[p * k + j];
     });
     res.seconds = seconds_since(t_start);
+    for (std::size_t t = 0; t < res.cg_status.size(); ++t)
+        accumulate(res.status, {static_cast<SolveStatus>(res.cg_status[t]), res.cg_iterations[t],
+                                res.cg_residuals[t]});
     return res;
 }
 
@@ -369,8 +373,8 @@ template struct RelaxedOperator<std::int64_t>;
 template void check_square_csr(const CsrView<std::int32_t>&, index_t, const char*);
 template void check_square_csr(const CsrView<std::int64_t>&, index_t, const char*);
 template RelaxedResult relaxed_sparsify(const double*, index_t, const CsrView<std::int32_t>&,
-                                        const ImageView<double>&, const RelaxedParams&);
+                                        const ImageView<double>&, const RelaxedOptions&);
 template RelaxedResult relaxed_sparsify(const double*, index_t, const CsrView<std::int64_t>&,
-                                        const ImageView<double>&, const RelaxedParams&);
+                                        const ImageView<double>&, const RelaxedOptions&);
 
 }  // namespace sss

@@ -16,7 +16,7 @@
 
 namespace sss {
 
-struct RelaxedParams {
+struct RelaxedOptions {
     double clean_low = 0.1;       // α̂ below -> 0 (SPEC §9.1)
     double clean_high = 0.9;      // α̂ above -> 1
     double lambda = 100.0;        // weight of the sum-to-one term
@@ -29,6 +29,7 @@ struct RelaxedParams {
 };
 
 struct RelaxedResult {
+    index_t k = 0;               // K
     std::vector<double> layers;  // (K, N) layer-major, as solved (not clipped)
     // energy[t]: E = E_F + λE_C + E_L + E_S (SPEC §9.3, fidelity to the
     // cleaned â) at the cleaned â (t = 0) and after IRLS solve t (1..T).
@@ -45,6 +46,7 @@ struct RelaxedResult {
     std::vector<int> cg_status;        // PcgStatus as int (0 = converged)
     std::vector<double> cg_seconds;    // wall time of each solve (diagnostics only)
     double seconds = 0.0;              // wall time of the whole stage
+    SolverStatus status;               // all T + 1 solves together (first failure, max residual)
 };
 
 // SPEC §9.1 on layer-major (K, N) `in` into `out` (may alias): per pixel,
@@ -63,7 +65,7 @@ void check_square_csr(const CsrView<I>& l, index_t n, const char* name);
 // `l` the N x N Laplacian (symmetric; not checked), `image` H x W x C.
 template <class I>
 RelaxedResult relaxed_sparsify(const double* layers, index_t k, const CsrView<I>& l,
-                               const ImageView<double>& image, const RelaxedParams& params);
+                               const ImageView<double>& image, const RelaxedOptions& params);
 
 // ---- the solver's pieces, exposed for reuse and tests ---------------------------
 

@@ -15,14 +15,24 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "common/status.hpp"
 #include "common/types.hpp"
 #include "linalg/csr.hpp"
 
 namespace sss::spectral {
 
+// The Krylov driver. A driver is one branch of smallest_magnitude_eigs
+// (eigs.cpp); adding one is a value here, with its name in kMethodNames (the
+// Python layer and sss_fast.Params take the names from the binding), and its
+// branch in eigs.cpp.
 enum class Method { Block, Lanczos };
+inline constexpr std::pair<const char*, Method> kMethodNames[] = {
+    {"block", Method::Block},
+    {"lanczos", Method::Lanczos},
+};
 
 struct EigsOptions {
     index_t n_wanted = 100;
@@ -36,8 +46,9 @@ struct EigsOptions {
     // decomposition at each restart, is at most this (tol is then unused).
     double residual_tol = 0.0;
     // Block method: keep the Krylov basis in float (half its memory and
-    // traffic; all arithmetic stays double).
-    bool float_basis = true;
+    // traffic; all arithmetic stays double). Rounding enters as eps_float /
+    // sqrt(n): sss_fast.Params(eig_basis="auto") sets it from 256².
+    bool float_basis = false;
     double shift = 0.0;          // 0: automatic
     // Automatic mode first factorises at indefinite_shift with an indefinite
     // L D L^T root (special nodes), so the shift sits next to zero, inside the
@@ -50,7 +61,7 @@ struct EigsOptions {
     std::vector<index_t> special;
     int max_shift_tries = 10;
     index_t max_restarts = 200;
-    std::uint64_t seed = 0x5EED5EEDull;
+    std::uint64_t seed = 0x5EEDull;
 };
 
 struct EigsResult {
@@ -76,6 +87,15 @@ struct EigsResult {
     double time_orthogonalise = 0.0, time_check = 0.0, time_restart = 0.0, time_vectors = 0.0;
     double time_residuals = 0.0;
     std::string message;
+
+    // The common solver status: Krylov restarts, the largest relative residual.
+    SolverStatus status() const {
+        SolverStatus s;
+        s.status = converged ? SolveStatus::converged : SolveStatus::max_iterations;
+        s.iterations = n_restarts;
+        s.residual = residuals.size() ? residuals.maxCoeff() : 0.0;
+        return s;
+    }
 };
 
 template <class I>

@@ -51,6 +51,12 @@ namespace sss::superpixels {
 // sRGB in [0,1] (H x W x 3) -> CIELAB (H x W x 3, L in [0,100]) into `lab`.
 void rgb_to_lab(const ImageView<double>& rgb, double* lab);
 
+// The superpixel stage's settings (SPEC §2).
+struct SlicOptions {
+    index_t n_segments = 2500;  // target number of superpixels (a grid of about this many seeds)
+    int iterations = 10;        // assignment/update rounds
+};
+
 struct SlicGrid {
     double step = 0;  // S
     index_t nx = 0, ny = 0;

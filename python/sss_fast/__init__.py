@@ -6,18 +6,28 @@
     colors = sss_fast.layer_colors(image, result.layers)   # (n_layers, H, W, 3) RGB
     sss_fast.io.save_ora("layers.ora", result.layers, colors)
 
-torch is never imported here; the feature extractor lives in
-``sss_fast.features`` and imports torch lazily.
+The package is laid out as the data flows:
+
+* ``sss_fast.edge`` — what comes in: input validation, :class:`Params`, the
+  solver-status policy, the memory check;
+* ``sss_fast.stages`` — one module per stage (superpixels … relaxed, colours);
+* :mod:`sss_fast.pipeline` — the one place that knows the whole chain
+  (:func:`segment`), and :mod:`sss_fast.baselines` built from the same stages;
+* ``sss_fast.app`` — the application: command line, batch runs, files
+  (:mod:`sss_fast.io`) and pictures (:mod:`sss_fast.viz`);
+* ``sss_fast.features`` — the feature extractor (imports torch lazily).
+
+torch is never imported here.
 """
 
 from ._native import core as _core
-from . import io, viz
+from .app import io, viz
 from .baselines import spectral_matting
-from .colors import layer_colors
-from .params import Params
+from .edge.params import Params
+from .edge.status import ConvergenceError, ConvergenceWarning
 from .pipeline import STAGES, SegmentResult, segment
-from .spectral import ConvergenceWarning
-from .viz import composite
+from .stages.colors import layer_colors
+from .app.viz import composite
 
 __version__ = "0.1.0"
 
@@ -33,5 +43,5 @@ def get_num_threads() -> int:
 
 
 __all__ = ["Params", "segment", "spectral_matting", "layer_colors", "composite", "SegmentResult",
-           "STAGES", "ConvergenceWarning", "io", "viz", "set_num_threads", "get_num_threads",
-           "__version__"]
+           "STAGES", "ConvergenceWarning", "ConvergenceError", "io", "viz", "set_num_threads",
+           "get_num_threads", "__version__"]

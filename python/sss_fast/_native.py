@@ -4,6 +4,10 @@ Two builds of the extension may ship: ``_core`` (the baseline, x86-64-v3 on
 x86-64) and ``_core_v4`` (x86-64-v4: AVX-512). The AVX-512 copy is used when
 the CPU has AVX-512 and it was built; ``SSS_FAST_ISA=baseline`` (or ``v4``)
 in the environment forces the choice. ``VARIANT`` says which one is loaded.
+
+``testing`` (loaded on first use) is the matching ``_core_testing`` /
+``_core_v4_testing``: kernels bound only for the tests and benchmarks.
+Type stubs: ``_core.pyi`` and ``_core_testing.pyi`` (tools/make_stubs.py).
 """
 
 import importlib
@@ -54,4 +58,14 @@ def _load():
 
 core, VARIANT = _load()
 
-__all__ = ["core", "VARIANT"]
+
+def __getattr__(name):
+    if name == "testing":  # the test-only kernels, from the same build variant as core
+        suffix = "_core_v4_testing" if VARIANT == "v4" else "_core_testing"
+        module = importlib.import_module(f".{suffix}", __package__)
+        globals()["testing"] = module
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["core", "VARIANT", "testing"]

@@ -15,9 +15,11 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import _resources, _validate, constrained, grouping, laplacian, spectral
-from .params import Params
-from .pipeline import SegmentResult, _DEFAULT_SEED, _prepare_features
+from .edge import resources, validate
+from .edge.params import Params
+from .pipeline import (DEFAULT_SEED, SegmentResult, StageClock, checked_progress, checked_seed,
+                       eigenvector_stage, load_image, prepare_features)
+from .stages import constrained, grouping, initialisation, laplacian
 
 __all__ = ["spectral_matting", "SPECTRAL_MATTING_STAGES"]
 
@@ -26,7 +28,7 @@ SPECTRAL_MATTING_STAGES = ("laplacian", "eigenvectors", "initialisation", "const
                            "grouping")
 
 #: Eigenvectors 2..21 (1-based) feed the k-means initialisation (SPEC §11).
-_INIT_FIRST, _INIT_COUNT = 1, 20
+_INIT_COUNT = 20
 
 
 def _positive_int(v, name):
@@ -36,7 +38,7 @@ def _positive_int(v, name):
 
 
 def spectral_matting(image, n_components: int = 20, *, features=None,
-                     n_layers: Optional[int] = None, seed: int = _DEFAULT_SEED,
+                     n_layers: Optional[int] = None, seed: int = DEFAULT_SEED,
                      params: Optional[Params] = None, n_eigenvectors: int = 50,
                      iterations: int = 20,
                      progress: Optional[Callable[[str, int, int], None]] = None,
@@ -71,7 +73,8 @@ def spectral_matting(image, n_components: int = 20, *, features=None,
         Called as ``progress(stage, index, total)`` before each stage of
         :data:`SPECTRAL_MATTING_STAGES`.
     strict : bool, keyword-only
-        Raise instead of warning when the eigen solver does not converge.
+        Raise :class:`sss_fast.ConvergenceError` instead of warning when the
+        eigen or constrained stage's solver stops short of its tolerance.
     max_memory : int or float, optional, keyword-only
         As for :func:`sss_fast.segment`: a ``MemoryError`` before any heavy
         work when the estimated peak exceeds it (None: the memory available).
@@ -102,27 +105,18 @@ def spectral_matting(image, n_components: int = 20, *, features=None,
                              "their mean features (pass features=..., or leave n_layers out "
                              "to get the ungrouped components)")
         params = replace(params, n_layers=n_layers)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
-        raise ValueError(f"seed must be an int in [0, 2**64), got {seed!r}")
-    seed = int(seed)
-    if progress is not None and not callable(progress):
-        raise TypeError("progress must be a callable progress(stage, index, total)")
-
-    _resources.validate_max_memory(max_memory)
+    seed = checked_seed(seed)
+    checked_progress(progress)
+    resources.validate_max_memory(max_memory)
 
     def check_memory(hh, ww):
-        _resources.check_memory(hh, ww, replace(params, n_eigenvectors=n_eigenvectors,
-                                                n_initial_components=n_components),
-                                _validate.peek_feature_channels(features), max_memory,
-                                superpixels=False, what_runs="spectral_matting")
+        resources.check_memory(hh, ww, replace(params, n_eigenvectors=n_eigenvectors,
+                                               n_initial_components=n_components),
+                               validate.peek_feature_channels(features), max_memory,
+                               superpixels=False, what_runs="spectral_matting")
 
-    shape = _validate.peek_image_shape(image)
-    if shape is not None:  # before the input is converted
-        check_memory(*shape)
-    img = _validate.as_image(image, "image")
+    img = load_image(image, check_memory)
     h, w = img.shape[:2]
-    if shape is None:
-        check_memory(h, w)
     n_pix = h * w
     n_eig = min(n_eigenvectors, max(2, (n_pix - 2) // 2))
     n_init = min(n_components, max(2, n_pix // 4))
@@ -131,52 +125,33 @@ def spectral_matting(image, n_components: int = 20, *, features=None,
     feats = None
     if features is not None:
         # Validate up front, before the expensive stages.
-        feats = _prepare_features(features, img, params)
+        feats = prepare_features(features, img, params)
 
     timings: dict = {}
     info: dict = {}
     t_start = time.perf_counter()
+    clock = StageClock(SPECTRAL_MATTING_STAGES, progress, timings)
 
-    def stage(name):
-        if progress is not None:
-            progress(name, SPECTRAL_MATTING_STAGES.index(name), len(SPECTRAL_MATTING_STAGES))
-        return time.perf_counter()
+    with clock("laplacian"):
+        lap = laplacian.matting_laplacian(img, eps=params.matting_eps)
+    eig = eigenvector_stage(clock, lap, (h, w), params, seed, strict, info, n=n_eig)
 
-    t = stage("laplacian")
-    lap = laplacian.matting_laplacian(img, eps=params.matting_eps)
-    timings["laplacian"] = time.perf_counter() - t
-
-    t = stage("eigenvectors")
-    eig = spectral.smallest_eigenpairs(lap, (h, w), n=n_eig, params=params, seed=seed,
-                                       strict=strict)
-    timings["eigenvectors"] = time.perf_counter() - t
-    info["eigen"] = dict(eig.info, max_residual=float(eig.residuals.max()))
-
-    t = stage("initialisation")
-    # Eigenvectors 2..21 (skip the constant one), each scaled by 1/sqrt(|λ|) so
-    # that smoother vectors weigh more. A floor keeps a (numerically) zero
-    # eigenvalue from producing inf.
-    stop = min(_INIT_FIRST + _INIT_COUNT, eig.values.shape[0])
-    lam = np.abs(eig.values[_INIT_FIRST:stop])
-    floor = max(1e-12, 1e-12 * float(np.abs(eig.values).max()))
-    scaled = eig.vectors[_INIT_FIRST:stop] / np.sqrt(np.maximum(lam, floor))[:, None]
-    points = np.ascontiguousarray(scaled.T)  # (N, ≤20)
-    init = constrained.initial_components(points, n_init, seed=seed)
-    timings["initialisation"] = time.perf_counter() - t
+    with clock("initialisation"):
+        points = np.ascontiguousarray(
+            initialisation.scaled_eigenvectors(eig.values, eig.vectors, _INIT_COUNT))  # (N, ≤20)
+        init = constrained.initial_components(points, n_init, seed=seed)
     info["n_initial_components"] = int(init.max()) + 1
 
-    t = stage("constrained")
-    comps, hist = constrained.constrained_sparsify(eig.vectors, eig.values, init, params,
-                                                   return_history=True)
-    timings["constrained"] = time.perf_counter() - t
+    with clock("constrained"):
+        comps, hist = constrained.constrained_sparsify(eig.vectors, eig.values, init, params,
+                                                       return_history=True, strict=strict)
     info["n_components"] = int(comps.shape[0])
     info["constrained_energy"] = np.asarray(hist.energy)
 
-    t = stage("grouping")
-    out = comps
-    if feats is not None:
-        out = grouping.group_components(comps, feats, params.n_layers, seed=seed)
-    timings["grouping"] = time.perf_counter() - t
+    with clock("grouping"):
+        out = comps
+        if feats is not None:
+            out = grouping.group_components(comps, feats, params.n_layers, seed=seed)
     timings["total"] = time.perf_counter() - t_start
 
     raw = np.ascontiguousarray(out.reshape(-1, h, w))

@@ -13,17 +13,20 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import (_resources, _validate, constrained, grouping, initialisation, laplacian, relaxed,
+from .edge import resources, validate
+from .edge.params import Params
+from .stages import (constrained, grouping, initialisation, laplacian, relaxed,
                spectral, subspace, superpixels)
-from .params import Params
 
-__all__ = ["SegmentResult", "segment", "STAGES", "PRESETS"]
+__all__ = ["SegmentResult", "segment", "STAGES", "PRESETS", "DEFAULT_SEED", "StageClock",
+           "prepare_features", "checked_seed", "checked_progress", "load_image",
+           "eigenvector_stage", "downsample", "upsample"]
 
 #: Stage names, in order, as reported to ``progress`` and in ``timings``.
 STAGES = ("features", "superpixels", "laplacian", "eigenvectors", "constrained", "grouping",
           "relaxed", "cleanup")
 
-_DEFAULT_SEED = 0x5EED_2018
+DEFAULT_SEED = 0x5EED_2018
 
 #: Named settings for ``segment(..., preset=...)``: the Params fields they set.
 PRESETS = {"fast": {"spectral_scale": 2}}
@@ -71,12 +74,14 @@ class SegmentResult:
         return int(self.layers.shape[0])
 
 
-def _prepare_features(features, img, params):
+def prepare_features(features, img, params):
+    """The reduced (H, W, 3) features of ``img``: as given (D == 3, in [0, 1]), reduced
+    (other D) or extracted by the default model (None)."""
     if features is None:
         from . import features as feat_mod  # torch is imported lazily inside
 
         return feat_mod.default_features(img)
-    f = _validate.as_features(features, img.shape, "features")
+    f = validate.as_features(features, img.shape, "features")
     if f.shape[2] == 3:
         if f.min() < 0.0 or f.max() > 1.0:
             raise ValueError(
@@ -112,7 +117,73 @@ def _scaled_params(params: Params, n_pixels: int) -> Params:
     return params
 
 
-def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int = _DEFAULT_SEED,
+def checked_seed(seed) -> int:
+    """The run's seed: an int in [0, 2**64) (ValueError otherwise)."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
+        raise ValueError(f"seed must be an int in [0, 2**64), got {seed!r}")
+    return int(seed)
+
+
+def checked_progress(progress):
+    """``progress`` if it is None or callable (TypeError otherwise)."""
+    if progress is not None and not callable(progress):
+        raise TypeError("progress must be a callable progress(stage, index, total)")
+    return progress
+
+
+def load_image(image, check_memory):
+    """The validated image; ``check_memory(h, w)`` runs on the shape before the
+    input is converted when it can be read off the array, else right after."""
+    shape = validate.peek_image_shape(image)
+    if shape is not None:
+        check_memory(*shape)
+    img = validate.as_image(image, "image")
+    if shape is None:
+        check_memory(*img.shape[:2])
+    return img
+
+
+class StageClock:
+    """Announces stages to ``progress(stage, index, total)`` and adds their wall
+    times to ``timings`` (a stage timed twice adds up)::
+
+        clock = StageClock(STAGES, progress, timings)
+        with clock("eigenvectors"):
+            ...
+    """
+
+    def __init__(self, stages, progress, timings):
+        self.stages, self.progress, self.timings = stages, progress, timings
+
+    def __call__(self, name, announce=True):
+        if announce and self.progress is not None:
+            self.progress(name, self.stages.index(name), len(self.stages))
+        return _Timer(self.timings, name)
+
+
+class _Timer:
+    def __init__(self, timings, name):
+        self.timings, self.name = timings, name
+
+    def __enter__(self):
+        self.t = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.timings[self.name] = self.timings.get(self.name, 0.0) + time.perf_counter() - self.t
+        return False
+
+
+def eigenvector_stage(clock, lap, shape, params, seed, strict, info, **kwargs):
+    """The eigen stage, timed and recorded in ``info["eigen"]`` (kwargs: ``n``, ``special``)."""
+    with clock("eigenvectors"):
+        eig = spectral.smallest_eigenpairs(lap, shape, params=params, seed=seed, strict=strict,
+                                           **kwargs)
+    info["eigen"] = dict(eig.info, max_residual=float(eig.residuals.max()))
+    return eig
+
+
+def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int = DEFAULT_SEED,
             params: Optional[Params] = None, return_intermediates: bool = False,
             progress: Optional[Callable[[str, int, int], None]] = None,
             strict: bool = False, max_memory=None,
@@ -132,7 +203,7 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     n_layers : int or "auto", optional
         Number of output layers (default ``params.n_layers``, 5); "auto"
         chooses 2 … ``params.auto_max_layers`` from the data (see
-        :func:`sss_fast.grouping.group_layers`).
+        :func:`sss_fast.stages.grouping.group_layers`).
     seed : int
         Seeds every random choice (k-means, Krylov start); same input and seed
         give identical layers.
@@ -145,7 +216,9 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     progress : callable, optional
         Called as ``progress(stage, index, total)`` before each stage.
     strict : bool
-        Raise instead of warning when a solver does not converge.
+        Raise :class:`sss_fast.ConvergenceError` instead of warning
+        (:class:`sss_fast.ConvergenceWarning`) when any stage's solver stops
+        short of its tolerance (eigenvectors, constrained, relaxed).
     preset : {None, "fast"}
         ``"fast"``: a quick preview. The spectral part (superpixels to
         grouping) runs at half resolution, the grouped layers are upsampled and
@@ -154,7 +227,7 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
         640×640, softer transitions; see README). None: ``params`` as given.
     max_memory : int or float, optional
         Upper bound in bytes on the memory the run may take. Before any heavy
-        work the peak memory is estimated (``sss_fast._resources``) and a
+        work the peak memory is estimated (``sss_fast.edge.resources``) and a
         :class:`MemoryError` (``MemoryLimitError``) is raised if it exceeds
         ``max_memory``, or, when None (default), the memory available now.
         ``math.inf`` turns the check off.
@@ -186,40 +259,26 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
                                    or not isinstance(n_layers, (int, np.integer)) or n_layers < 1):
             raise ValueError(f"n_layers must be a positive int or 'auto', got {n_layers!r}")
         params = replace(params, n_layers=n_layers if n_layers == "auto" else int(n_layers))
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
-        raise ValueError(f"seed must be an int in [0, 2**64), got {seed!r}")
-    seed = int(seed)
-    if progress is not None and not callable(progress):
-        raise TypeError("progress must be a callable progress(stage, index, total)")
-    _resources.validate_max_memory(max_memory)
+    seed = checked_seed(seed)
+    checked_progress(progress)
+    resources.validate_max_memory(max_memory)
     if preset is not None:
         if preset not in PRESETS:
             raise ValueError(f"preset must be None or one of {sorted(PRESETS)}, got {preset!r}")
         params = replace(params, **PRESETS[preset])
 
     # Memory check on the shapes alone, before the inputs are converted.
-    shape = _validate.peek_image_shape(image)
-    if shape is not None:
-        _resources.check_memory(shape[0], shape[1], params,
-                                _validate.peek_feature_channels(features), max_memory)
-    img = _validate.as_image(image, "image")
+    img = load_image(image, lambda hh, ww: resources.check_memory(
+        hh, ww, params, validate.peek_feature_channels(features), max_memory))
     h, w = img.shape[:2]
-    if shape is None:
-        _resources.check_memory(h, w, params, _validate.peek_feature_channels(features),
-                                max_memory)
     params = _scaled_params(params, h * w)
     timings: dict = {}
     info: dict = {}
     t_start = time.perf_counter()
+    clock = StageClock(STAGES, progress, timings)
 
-    def stage(name):
-        if progress is not None:
-            progress(name, STAGES.index(name), len(STAGES))
-        return time.perf_counter()
-
-    t = stage("features")
-    feats = _prepare_features(features, img, params)
-    timings["features"] = time.perf_counter() - t
+    with clock("features"):
+        feats = prepare_features(features, img, params)
     _warn_degenerate(img, feats)
 
     f = params.spectral_scale
@@ -231,17 +290,16 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     else:
         sp_img, sp_feats = downsample(img, f), downsample(feats, f)
     sp_params = _scaled_params(params, sp_img.shape[0] * sp_img.shape[1])
-    sp = _spectral_stages(sp_img, sp_feats, sp_params, seed, strict, stage, timings, info)
+    sp = _spectral_stages(sp_img, sp_feats, sp_params, seed, strict, clock, info)
     grouped = sp["grouped"]
     if f == 1:
         graph, lap = sp["graph"], sp["laplacian"]
     else:
         # Bilinear weights sum to one, so the upsampled layers still do.
-        t = time.perf_counter()
-        grouped = upsample(grouped.reshape(-1, *sp_img.shape[:2]), (h, w)).reshape(-1, h * w)
-        timings["grouping"] += time.perf_counter() - t
+        with clock("grouping", announce=False):
+            grouped = upsample(grouped.reshape(-1, *sp_img.shape[:2]), (h, w)).reshape(-1, h * w)
         # The relaxed stage needs the full-resolution Laplacian.
-        graph, lap = _superpixels_and_laplacian(img, feats, params, timings)
+        graph, lap = _superpixels_and_laplacian(img, feats, params, clock, announce=False)
     info["n_layers"] = int(grouped.shape[0])
     if params.n_layers != "auto" and grouped.shape[0] < params.n_layers:
         comps = sp["components"]
@@ -252,18 +310,16 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
             f"segment: only {grouped.shape[0]} layer(s) found where {params.n_layers} were asked "
             f"({why})", UserWarning, stacklevel=2)
 
-    t = stage("relaxed")
-    raw, rinfo = relaxed.relaxed_sparsify(grouped.reshape(-1, h, w), lap, img, params,
-                                          return_info=True)
-    timings["relaxed"] = time.perf_counter() - t
+    with clock("relaxed"):
+        raw, rinfo = relaxed.relaxed_sparsify(grouped.reshape(-1, h, w), lap, img, params,
+                                              return_info=True, strict=strict)
     info["relaxed"] = rinfo
 
-    t = stage("cleanup")
-    cleaned, change = relaxed.clean_layers(raw, return_change=True)
-    layers = cleaned.astype(np.float32)
-    # float32 rounding can move the sum by ~1e-7; renormalise in float32.
-    layers /= layers.sum(axis=0, keepdims=True)
-    timings["cleanup"] = time.perf_counter() - t
+    with clock("cleanup"):
+        cleaned, change = relaxed.clean_layers(raw, return_change=True)
+        layers = cleaned.astype(np.float32)
+        # float32 rounding can move the sum by ~1e-7; renormalise in float32.
+        layers /= layers.sum(axis=0, keepdims=True)
     info["cleanup_change"] = float(change)
     timings["total"] = time.perf_counter() - t_start
 
@@ -279,49 +335,43 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     return res
 
 
-def _superpixels_and_laplacian(img, feats, params, timings, stage=None):
-    """Superpixels and the Laplacian of one image; their times are added to
-    ``timings`` (``stage`` announces them, when given)."""
-    t = stage("superpixels") if stage else time.perf_counter()
-    graph = superpixels.superpixels(img, n_segments=params.n_superpixels,
-                                    iterations=params.slic_iterations)
-    color_means = superpixels.region_means(graph.labels, img, graph.n_regions)
-    feature_means = superpixels.region_means(graph.labels, feats, graph.n_regions)
-    timings["superpixels"] = timings.get("superpixels", 0.0) + time.perf_counter() - t
-    t = stage("laplacian") if stage else time.perf_counter()
-    lap = laplacian.build_laplacian(img, graph, color_means, feature_means, params)
-    timings["laplacian"] = timings.get("laplacian", 0.0) + time.perf_counter() - t
+def _superpixels_and_laplacian(img, feats, params, clock, announce=True):
+    """Superpixels and the Laplacian of one image, timed by ``clock``."""
+    with clock("superpixels", announce):
+        graph = superpixels.superpixels(img, n_segments=params.n_superpixels,
+                                        iterations=params.slic_iterations)
+        color_means = superpixels.region_means(graph.labels, img, graph.n_regions)
+        feature_means = superpixels.region_means(graph.labels, feats, graph.n_regions)
+    with clock("laplacian", announce):
+        lap = laplacian.build_laplacian(img, graph, color_means, feature_means, params)
     return graph, lap
 
 
-def _spectral_stages(img, feats, params, seed, strict, stage, timings, info):
+def _spectral_stages(img, feats, params, seed, strict, clock, info):
     """Superpixels → Laplacian → eigenvectors → constrained sparsification →
     grouping on one image (the full one, or its downsampled copy)."""
     h, w = img.shape[:2]
-    graph, lap = _superpixels_and_laplacian(img, feats, params, timings, stage)
+    graph, lap = _superpixels_and_laplacian(img, feats, params, clock)
     info["n_superpixels"] = graph.n_regions
 
-    t = stage("eigenvectors")
     # The superpixel centroids carry the nonlocal affinities: ordered last in
     # the factorisation when there are any (σ_C or σ_S > 0).
     nonlocal_terms = params.sigma_color > 0 or params.sigma_semantic > 0
-    eig = spectral.smallest_eigenpairs(lap, (h, w), params=params, seed=seed, strict=strict,
-                                      special=graph.centroids if nonlocal_terms else None)
-    timings["eigenvectors"] = time.perf_counter() - t
-    info["eigen"] = dict(eig.info, max_residual=float(eig.residuals.max()))
+    eig = eigenvector_stage(clock, lap, (h, w), params, seed, strict, info,
+                            special=graph.centroids if nonlocal_terms else None)
 
-    t = stage("constrained")
-    # With a stride the initial clusters are made on the sampled pixels only.
-    stride = constrained.grid_stride(params, h, w)
-    sample = constrained.grid_sample(h, w, stride) if stride > 1 else slice(None)
-    points = initialisation.initial_points(feats.reshape(-1, feats.shape[2])[sample], eig.values,
-                                           eig.vectors[:, sample], params)
-    init = constrained.initial_components(points, params.n_initial_components, seed=seed)
-    basis_vals, basis_vecs, info["feature_subspace"] = subspace.augment_eigenbasis(
-        eig.values, eig.vectors, lap, img, feats, params, seed=seed)
-    comps, hist = constrained.constrained_sparsify(basis_vecs, basis_vals, init, params,
-                                                   shape=(h, w), return_history=True)
-    timings["constrained"] = time.perf_counter() - t
+    with clock("constrained"):
+        # With a stride the initial clusters are made on the sampled pixels only.
+        stride = constrained.grid_stride(params, h, w)
+        sample = constrained.grid_sample(h, w, stride) if stride > 1 else slice(None)
+        points = initialisation.initial_points(feats.reshape(-1, feats.shape[2])[sample],
+                                               eig.values, eig.vectors[:, sample], params)
+        init = constrained.initial_components(points, params.n_initial_components, seed=seed)
+        basis_vals, basis_vecs, info["feature_subspace"] = subspace.augment_eigenbasis(
+            eig.values, eig.vectors, lap, img, feats, params, seed=seed)
+        comps, hist = constrained.constrained_sparsify(basis_vecs, basis_vals, init, params,
+                                                       shape=(h, w), return_history=True,
+                                                       strict=strict)
     info["constrained_stride"] = stride
     info["n_initial_components"] = int(init.max()) + 1
     info["n_components"] = int(comps.shape[0])
@@ -330,9 +380,8 @@ def _spectral_stages(img, feats, params, seed, strict, stage, timings, info):
                            "pcg_iterations": np.asarray(hist.pcg_iterations),
                            "gram_work": np.asarray(hist.gram_work)}
 
-    t = stage("grouping")
-    grouped = grouping.group_layers(comps, feats, img, params, seed=seed)
-    timings["grouping"] = time.perf_counter() - t
+    with clock("grouping"):
+        grouped = grouping.group_layers(comps, feats, img, params, seed=seed)
     return {"graph": graph, "laplacian": lap, "eigen": eig, "initial_labels": init,
             "components": comps, "grouped": grouped}
 

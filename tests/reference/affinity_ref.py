@@ -45,7 +45,7 @@ def make_region_graph(labels: np.ndarray):
     centroids: pixel of the rounded (half up) mean row/col of each region;
     neighbours: 8-connected touching pairs (s < t), sorted, unique.
     """
-    from sss_fast.superpixels import RegionGraph
+    from sss_fast.stages.superpixels import RegionGraph
 
     labels = np.ascontiguousarray(labels, dtype=np.int32)
     h, w = labels.shape

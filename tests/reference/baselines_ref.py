@@ -23,7 +23,7 @@ def init_points(E, lam, first=1, count=20):
 
 def spectral_matting_ref(image, n_components, n_eig, iterations, seed, eps=1e-7):
     """Returns (components (K, N), init labels (N,), eigenvalues (n_eig,))."""
-    from sss_fast import constrained
+    from sss_fast.stages import constrained
 
     L = laplacian_ref.matting_laplacian(image, eps)
     E, lam = constrained_ref.eigenvectors(L, n_eig)

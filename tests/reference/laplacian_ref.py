@@ -26,7 +26,7 @@ def matting_laplacian(image, eps: float = 1e-7) -> sp.csr_matrix:
 def build_laplacian(image, graph, color_means, feature_means, params=None) -> sp.csr_matrix:
     """L = D − (W_L + σ_S W_S + σ_C W_C) with the parameters of ``params`` (a Params)."""
     if params is None:
-        from sss_fast.params import Params
+        from sss_fast import Params
 
         params = Params()
     w = affinity_ref.matting_affinity(image, params.matting_eps)

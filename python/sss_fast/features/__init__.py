@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _validate
+from ..edge import validate
 from ._reduce import guided_filter, reduce
 
 __all__ = [
@@ -77,7 +77,7 @@ def extract(image, *, model="default", device="cpu") -> np.ndarray:
     (H, W, D) float32
         D = 64 for the default model, 128 for the paper's network.
     """
-    img = _validate.as_image(image, "image", min_size=1)
+    img = validate.as_image(image, "image", min_size=1)
     torch = _require_torch("sss_fast.features.extract")
     if isinstance(model, str) and model == "default":
         from ._default import extract_default
@@ -110,7 +110,7 @@ def default_features(image) -> np.ndarray:
     ImportError
         When torch is missing, with the hint ``pip install "sss-fast[features]"``.
     """
-    img = _validate.as_image(image, "image", min_size=1)
+    img = validate.as_image(image, "image", min_size=1)
     _require_torch("computing default semantic features")
     return reduce(extract(img), img)
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _validate
+from ..edge import validate
 from .._native import core
-from ..params import Params
+from ..edge.params import Params
+
+_DEFAULTS = core.GuidedFilterOptions()
 
 __all__ = ["reduce", "guided_filter"]
 
 
-def guided_filter(guide, src, *, window: int = 10, eps: float = 0.01) -> np.ndarray:
+def guided_filter(guide, src, *, window: int = _DEFAULTS.window,
+                  eps: float = _DEFAULTS.eps) -> np.ndarray:
     """Colour-guided filter (He et al. 2013) of every channel of ``src``.
 
     Parameters
@@ -31,13 +34,13 @@ def guided_filter(guide, src, *, window: int = 10, eps: float = 0.01) -> np.ndar
     -------
     (H, W, D) float64
     """
-    g = _validate.as_image(guide, "guide", min_size=1)
-    s = _validate.as_features(src, g.shape, "src")
+    g = validate.as_image(guide, "guide", min_size=1)
+    s = validate.as_features(src, g.shape, "src")
     if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
         raise ValueError(f"window must be a positive int, got {window!r}")
     if not eps > 0:
         raise ValueError(f"eps must be > 0, got {eps!r}")
-    return core.guided_filter(g, s, int(window), float(eps))
+    return core.guided_filter(g, s, core.GuidedFilterOptions(window=int(window), eps=float(eps)))
 
 
 def _pca3(x: np.ndarray) -> np.ndarray:
@@ -84,14 +87,14 @@ def reduce(raw, image, *, params: Params | None = None) -> np.ndarray:
     (H, W, 3) float64 in [0, 1]
     """
     params = Params() if params is None else params
-    img = _validate.as_image(image, "image", min_size=1)
-    f = _validate.as_features(raw, img.shape, "raw")
+    img = validate.as_image(image, "image", min_size=1)
+    f = validate.as_features(raw, img.shape, "raw")
     h, w, d = f.shape
     if d == 3:
         return f
     f = np.clip(f, -params.feature_clamp, params.feature_clamp)
-    f = core.guided_filter(img, np.ascontiguousarray(f), int(params.guided_window),
-                           float(params.guided_eps))
+    f = core.guided_filter(img, np.ascontiguousarray(f), core.GuidedFilterOptions(
+        window=int(params.guided_window), eps=float(params.guided_eps)))
     out = _pca3(f.reshape(h * w, d)).reshape(h, w, 3)
     lo = out.min(axis=(0, 1))
     span = out.max(axis=(0, 1)) - lo

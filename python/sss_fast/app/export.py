@@ -27,7 +27,7 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from . import io as _io
+from . import io as image_io
 
 __all__ = ["InputError", "FORMATS", "IMAGE_SUFFIXES", "read_image", "read_features",
            "export", "manifest_path", "write_json", "needs_colors", "estimate_colors"]
@@ -55,7 +55,7 @@ def read_image(source, name: str = "") -> np.ndarray:
     is_bytes = isinstance(source, (bytes, bytearray, memoryview))
     label = name or ("<image bytes>" if is_bytes else str(source))
     try:
-        return _io.read_image(source, name=label)
+        return image_io.read_image(source, name=label)
     except FileNotFoundError:
         raise InputError(f"{label}: no such file") from None
     except IsADirectoryError:
@@ -161,7 +161,7 @@ def write_json(path, obj) -> Path:
     data = json.dumps(obj, indent=2, sort_keys=True, default=_json_default).encode() + b"\n"
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _io._atomic_write(path) as f:
+    with image_io.atomic_write(path) as f:
         f.write(data)
     return path
 
@@ -182,7 +182,7 @@ def needs_colors(formats: Sequence[str], preview: bool) -> bool:
 def estimate_colors(image, layers) -> Tuple[np.ndarray, dict]:
     """Layer colours (:func:`sss_fast.layer_colors`) as float32 (K, H, W, 3),
     and JSON-friendly solver facts for the manifest."""
-    from .colors import layer_colors
+    from ..stages.colors import layer_colors
 
     t0 = time.perf_counter()
     colors, info = layer_colors(image, layers, return_info=True)
@@ -247,20 +247,20 @@ def export(layers: np.ndarray, image: np.ndarray, out_dir, stem: str,
     written: List[Path] = []
     for fmt in formats:
         if fmt == "png":
-            written += [Path(p) for p in _io.save_layers_png(out_dir, layers, colors,
+            written += [Path(p) for p in image_io.save_layers_png(out_dir, layers, colors,
                                                              prefix=f"{stem}_layer")]
         elif fmt == "ora":
-            written.append(Path(_io.save_ora(out_dir / f"{stem}.ora", layers, colors)))
+            written.append(Path(image_io.save_ora(out_dir / f"{stem}.ora", layers, colors)))
         elif fmt == "tiff":
-            written.append(Path(_io.save_tiff(out_dir / f"{stem}.tif", layers)))
+            written.append(Path(image_io.save_tiff(out_dir / f"{stem}.tif", layers)))
         elif fmt == "npz":
-            written.append(Path(_io.save_npz(out_dir / f"{stem}_layers.npz",
+            written.append(Path(image_io.save_npz(out_dir / f"{stem}_layers.npz",
                                              np.asarray(layers, dtype=np.float32),
                                              colors=colors, image=image)))
         else:
             raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     if preview:
-        written.append(Path(_io.save_png(out_dir / f"{stem}_preview.png",
+        written.append(Path(image_io.save_png(out_dir / f"{stem}_preview.png",
                                          _preview(image, features, layers, colors))))
     doc["files"] = [p.name for p in written]
     doc["n_layers"] = int(layers.shape[0])

@@ -37,7 +37,7 @@ from typing import Iterator, List, Optional, Sequence
 
 import numpy as np
 
-from ._validate import as_layers
+from ..edge.validate import as_layers, as_unit
 
 __all__ = ["read_image", "save_layers_png", "save_ora", "read_ora", "save_tiff", "save_npz",
            "save_png", "DEFAULT_MAX_PIXELS"]
@@ -65,7 +65,7 @@ def _pil():
 # ---- atomic writes ------------------------------------------------------------------
 
 @contextlib.contextmanager
-def _atomic_write(path) -> Iterator[_io.BufferedWriter]:
+def atomic_write(path) -> Iterator[_io.BufferedWriter]:
     """Yields a binary file in ``path``'s directory; moved to ``path`` on success."""
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
@@ -285,21 +285,11 @@ def _to_rgb_array(im, path: str) -> np.ndarray:
 # ---- argument checks -----------------------------------------------------------------
 
 def _unit_rgb(x, name, shape) -> np.ndarray:
-    """(…, H, W, 3) colours → float64 in [0, 1] (uint8 / uint16 scaled)."""
-    a = np.asarray(x)
-    if a.dtype == np.uint8:
-        a = a / 255.0
-    elif a.dtype == np.uint16:
-        a = a / 65535.0
-    elif a.dtype.kind == "f":
-        a = a.astype(np.float64)
-        if not np.isfinite(a).all():
-            raise ValueError(f"{name} contains NaN or inf")
-    else:
-        raise TypeError(f"{name} must be uint8, uint16 or float in [0, 1], got dtype {a.dtype}")
+    """(…, H, W, 3) colours → float64 in [0, 1] (uint8 / uint16 scaled, floats clipped)."""
+    a = as_unit(x, name, clip=True)
     if a.shape[-3:] != tuple(shape) + (3,):
         raise ValueError(f"{name} has shape {a.shape}; expected (..., {shape[0]}, {shape[1]}, 3)")
-    return np.clip(a, 0.0, 1.0)
+    return a
 
 
 def _layer_rgb(layers, colors, image):
@@ -374,7 +364,7 @@ def save_layers_png(directory, layers, colors=None, *, image=None,
     for i in range(a.shape[0]):
         p = os.path.join(directory, f"{prefix}{_index(i, a.shape[0])}.png")
         data = _png_bytes(_rgba(a[i], rgb[i]))
-        with _atomic_write(p) as f:
+        with atomic_write(p) as f:
             f.write(data)
         paths.append(p)
     return paths
@@ -455,7 +445,7 @@ def save_ora(path, layers, colors=None, image=None, *, blend: str = "add",
     stack_xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
     spath = os.fspath(path)
-    with _atomic_write(spath) as f:
+    with atomic_write(spath) as f:
         with zipfile.ZipFile(f, "w") as z:
             z.writestr(zipfile.ZipInfo("mimetype"), _ORA_MIMETYPE,
                        compress_type=zipfile.ZIP_STORED)
@@ -521,7 +511,7 @@ def save_png(path, picture) -> str:
                          f"{a.dtype} {a.shape}")
     data = _png_bytes(np.ascontiguousarray(a))
     spath = os.fspath(path)
-    with _atomic_write(spath) as f:
+    with atomic_write(spath) as f:
         f.write(data)
     return spath
 
@@ -553,7 +543,7 @@ def save_tiff(path, layers, *, dtype: str = "float32") -> str:
     else:
         raise ValueError(f"dtype must be 'float32', 'uint16' or 'uint8', got {dtype!r}")
     spath = os.fspath(path)
-    with _atomic_write(spath) as f:
+    with atomic_write(spath) as f:
         pages[0].save(f, format="TIFF", save_all=True, append_images=pages[1:],
                       compression="tiff_deflate")
     return spath
@@ -602,6 +592,6 @@ def save_npz(path, result_or_layers, *, colors=None, image=None) -> str:
     if image is not None:
         arrays["image"] = np.asarray(image)
     spath = os.fspath(path)
-    with _atomic_write(spath) as f:
+    with atomic_write(spath) as f:
         np.savez_compressed(f, **arrays)
     return spath

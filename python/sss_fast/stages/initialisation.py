@@ -14,14 +14,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from .constrained import _as_points
-from .params import Params
+from ..edge.params import Params
+from ..edge.validate import as_points
 
-__all__ = ["initial_points"]
+__all__ = ["initial_points", "scaled_eigenvectors"]
+
+
+def scaled_eigenvectors(eigvals, eigvecs, count):
+    """(N, ≤count) points: eigenvectors 2 … count+1 (the constant first one skipped),
+    each divided by sqrt(|λ|) so that smoother vectors weigh more, as spectral
+    matting starts (SPEC §11). A floor keeps a (numerically) zero eigenvalue
+    from producing inf."""
+    stop = min(1 + count, eigvals.shape[0])
+    lam = np.abs(eigvals[1:stop])
+    floor = max(1e-12, 1e-12 * float(np.abs(eigvals).max()))
+    return (eigvecs[1:stop] / np.sqrt(np.maximum(lam, floor))[:, None]).T
 
 
 def initial_points(features, eigvals, eigvecs, params: Params):
-    """(N, D) points for :func:`sss_fast.constrained.initial_components`.
+    """(N, D) points for :func:`sss_fast.stages.constrained.initial_components`.
 
     Parameters
     ----------
@@ -38,7 +49,7 @@ def initial_points(features, eigvals, eigvecs, params: Params):
     "features+eigenvectors": [eigenvector block, w · feature block], each
     block divided by the square root of its total variance.
     """
-    f = _as_points(features)
+    f = as_points(features)
     if params.initial_points == "features":
         return f
     eigvals = np.asarray(eigvals, dtype=np.float64)
@@ -46,12 +57,9 @@ def initial_points(features, eigvals, eigvecs, params: Params):
     if eigvecs.ndim != 2 or eigvecs.shape[1] != f.shape[0] or eigvals.shape != eigvecs.shape[:1]:
         raise ValueError(f"eigvecs must be (M, {f.shape[0]}) with M eigenvalues, got "
                          f"{eigvecs.shape} and {eigvals.shape}")
-    stop = min(1 + params.init_eigenvectors, eigvals.shape[0])
-    if stop <= 1:
+    if min(1 + params.init_eigenvectors, eigvals.shape[0]) <= 1:
         return f
-    lam = np.abs(eigvals[1:stop])
-    floor = max(1e-12, 1e-12 * float(np.abs(eigvals).max()))
-    e = (eigvecs[1:stop] / np.sqrt(np.maximum(lam, floor))[:, None]).T
+    e = scaled_eigenvectors(eigvals, eigvecs, params.init_eigenvectors)
 
     def unit(x):
         v = float(x.var(axis=0).sum())

@@ -15,24 +15,47 @@ ones computed, and the selection is checked to be complete.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
-from ._native import core
-from .params import Params
+from .._native import core
+from ..edge.params import Params
+from ..edge.status import ConvergenceWarning, report
 
-__all__ = ["EigenResult", "ConvergenceWarning", "smallest_eigenpairs"]
+__all__ = ["EigenResult", "ConvergenceWarning", "smallest_eigenpairs", "options"]
+
+_DEFAULTS = core.EigsOptions()
 
 
 #: Pixels from which ``Params.eig_basis="auto"`` keeps the Krylov basis in float32.
 FLOAT_BASIS_MIN_PIXELS = 256 * 256
 
 
-class ConvergenceWarning(UserWarning):
-    """A solver stopped before reaching its tolerance."""
+def options(params, *, n=None, extra, seed=_DEFAULTS.seed, shift=None, pixels=0) -> "core.EigsOptions":
+    """The native eigen options from :class:`sss_fast.Params` (``pixels``: the
+    image's, for ``eig_basis="auto"``).
+
+    The Krylov stopping rule: ‖A⁻¹x − θx‖ ≤ tol·|θ| for A = L − σI. Multiplying
+    by A gives ‖(L − λ)x‖ ≤ ‖A‖₂·tol ≤ (‖L‖₁ + |σ|)·tol, so tol = eig_tolerance/2
+    already guarantees the requested relative residual (with room for
+    rounding); a tighter tol only buys restarts (each about 2.5 s at 640²).
+    eig_stopping="residual" instead stops on the true residual itself, which
+    the Krylov decomposition gives exactly at each restart (drivers that
+    cannot, such as "lanczos", ignore it): the same bar, usually a restart
+    earlier. A float32 Krylov basis from 256² (``eig_basis="auto"``): half the
+    memory of the stage's second largest buffer, the same eigenpairs at that
+    size.
+    """
+    krylov_tol = 0.5 * params.eig_tolerance
+    float_basis = params.eig_basis == "float32" or (params.eig_basis == "auto"
+                                                    and pixels >= FLOAT_BASIS_MIN_PIXELS)
+    return core.EigsOptions(
+        n_wanted=params.n_eigenvectors if n is None else int(n), extra=extra,
+        method=core.EigenMethod.__members__[params.eig_method], block=params.eig_block,
+        tol=krylov_tol, residual_tol=krylov_tol if params.eig_stopping == "residual" else 0.0,
+        shift=float(shift or 0.0), seed=int(seed) & 0xFFFFFFFFFFFFFFFF, float_basis=float_basis)
 
 
 @dataclass(frozen=True)
@@ -84,21 +107,20 @@ def _dense_eigenpairs(indptr, indices, data, n_total, n, params, strict):
     info = {"method": "dense", "converged": True, "complete": True, "n_applied": 0,
             "shift": 0.0}
     if residuals.max() > params.eig_tolerance:
-        msg = f"smallest_eigenpairs: largest relative residual {residuals.max():.3g}"
-        if strict:
-            raise ArithmeticError(msg)
-        warnings.warn(msg, ConvergenceWarning, stacklevel=3)
+        report(f"smallest_eigenpairs: largest relative residual {residuals.max():.3g}",
+               strict=strict, stacklevel=3)
     return EigenResult(values=values, vectors=vectors, residuals=residuals, info=info)
 
 
-def smallest_eigenpairs(laplacian, shape, *, n=None, params=Params(), seed=0x5EED, strict=False,
+def smallest_eigenpairs(laplacian, shape, *, n=None, params=Params(), seed=_DEFAULTS.seed,
+                        strict=False,
                         shift=None, special=None):
     """The ``n`` eigenpairs of a Laplacian closest to zero.
 
     Parameters
     ----------
     laplacian : scipy.sparse matrix, (N, N)
-        Symmetric Laplacian of an H×W image (e.g. :func:`sss_fast.laplacian.build_laplacian`).
+        Symmetric Laplacian of an H×W image (e.g. :func:`sss_fast.stages.laplacian.build_laplacian`).
     shape : (H, W)
         Image size; the solver's ordering uses the pixel grid.
     n : int, optional
@@ -108,7 +130,8 @@ def smallest_eigenpairs(laplacian, shape, *, n=None, params=Params(), seed=0x5EE
     seed : int
         Seed of the random start block (results are deterministic for a seed).
     strict : bool
-        Raise ``ArithmeticError`` instead of warning when the solver does not
+        Raise :class:`sss_fast.ConvergenceError` (an ``ArithmeticError``)
+        instead of warning when the solver does not
         converge or a residual exceeds ``params.eig_tolerance``.
     shift : float, optional
         Fixed shift σ (must be below the smallest eigenvalue); default automatic:
@@ -144,26 +167,12 @@ def smallest_eigenpairs(laplacian, shape, *, n=None, params=Params(), seed=0x5EE
         special = np.unique(np.asarray(special, dtype=np.int64).ravel())
         if special.size and (special[0] < 0 or special[-1] >= n_total):
             raise ValueError(f"special holds pixel indices outside [0, {n_total})")
-    # Krylov stopping rule: ‖A⁻¹x − θx‖ ≤ tol·|θ| for A = L − σI. Multiplying
-    # by A gives ‖(L − λ)x‖ ≤ ‖A‖₂·tol ≤ (‖L‖₁ + |σ|)·tol, so tol = eig_tolerance/2
-    # already guarantees the requested relative residual (with room for
-    # rounding); a tighter tol only buys restarts (each about 2.5 s at 640²).
-    # eig_stopping="residual" instead stops on the true residual itself, which
-    # the Krylov decomposition gives exactly at each restart: the same bar,
-    # usually a restart earlier.
-    krylov_tol = 0.5 * params.eig_tolerance
-    residual_tol = krylov_tol if (params.eig_stopping == "residual"
-                                  and params.eig_method == "block") else 0.0
-    # A float32 Krylov basis from 256² (Params.eig_basis): half the memory of
-    # the stage's second largest buffer, the same eigenpairs at that size.
-    float_basis = params.eig_basis == "float32" or (params.eig_basis == "auto"
-                                                    and n_total >= FLOAT_BASIS_MIN_PIXELS)
-    out = core.smallest_eigs(indptr, indices, data, h, w, n, extra, params.eig_method,
-                             params.eig_block, krylov_tol, float(shift or 0.0), 200,
-                             int(seed) & 0xFFFFFFFFFFFFFFFF, special, residual_tol,
-                             float_basis)
-    out["basis"] = "float32" if float_basis else "float64"
-    values, vectors, residuals = out.pop("values"), out.pop("vectors"), out.pop("residuals")
+    opt = options(params, n=n, extra=extra, seed=seed, shift=shift, pixels=n_total)
+    r = core.smallest_eigs(indptr, indices, data, h, w, special, opt)
+    values, vectors, residuals = r.values, r.vectors, r.residuals
+    out = {k: getattr(r, k) for k in r._fields if isinstance(getattr(r, k), (bool, int, float))}
+    out["basis"] = "float32" if opt.float_basis else "float64"
+    out["residual_history"] = r.residual_history
     problems = []
     if not out["converged"]:
         problems.append("the Krylov solver did not converge")
@@ -174,8 +183,5 @@ def smallest_eigenpairs(laplacian, shape, *, n=None, params=Params(), seed=0x5EE
     if worst > params.eig_tolerance:
         problems.append(f"largest relative residual {worst:.3g} exceeds {params.eig_tolerance:g}")
     if problems:
-        msg = "smallest_eigenpairs: " + "; ".join(problems)
-        if strict:
-            raise ArithmeticError(msg)
-        warnings.warn(msg, ConvergenceWarning, stacklevel=2)
+        report("smallest_eigenpairs: " + "; ".join(problems), strict=strict)
     return EigenResult(values=values, vectors=vectors, residuals=residuals, info=out)

@@ -12,11 +12,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._native import core
-from .params import Params
+from .._native import core
+from ..edge.params import Params
+from ..edge.status import describe, report
+from .kmeans import initial_components
 
 __all__ = ["initial_components", "constrained_sparsify", "ConstrainedHistory", "grid_stride",
-           "grid_sample", "grid_sample_count"]
+           "grid_sample", "grid_sample_count", "options"]
+
+_DEFAULTS = core.ConstrainedOptions()
+
+
+def options(params, **solver) -> "core.ConstrainedOptions":
+    """The native constrained-stage options from :class:`sss_fast.Params`
+    (``solver``: ``solver``, ``pcg_tolerance``, ``precond_ratio`` when given)."""
+    opt = core.ConstrainedOptions(
+        iterations=params.constrained_iterations, gamma=params.sparsity_gamma,
+        w0=params.sparsity_weight, w1=params.sparsity_weight, floor=params.sparsity_floor,
+        prune_threshold=params.prune_threshold, prune_after=[int(i) for i in params.prune_after])
+    for name, value in solver.items():
+        if value is not None:
+            setattr(opt, name, value)
+    return opt
 
 #: Largest stride the "auto" rule picks (measured up to 4; see README).
 MAX_AUTO_STRIDE = 4
@@ -40,12 +57,16 @@ class ConstrainedHistory:
     gram_work : (T,) float64
         Work spent on weighted Gram matrices in each iteration, in units of
         all K Grams (1.0 = a full rebuild, as ``"exact"`` does every time).
+    status : SolverStatus
+        The IRLS solves together (iterations: IRLS iterations; residual: the
+        largest relative residual a step's CG stopped at).
     """
 
     energy: np.ndarray
     n_components: np.ndarray
     pcg_iterations: np.ndarray
     gram_work: np.ndarray
+    status: object = None
 
 
 def grid_stride(params, height, width):
@@ -84,76 +105,13 @@ def grid_sample(height, width, stride):
     return core.grid_sample(*_grid_args(height, width, stride))
 
 
-def _as_points(features, name="features"):
-    if not isinstance(features, np.ndarray):
-        raise TypeError(f"{name} must be a NumPy array, got {type(features).__name__}")
-    if features.dtype.kind != "f":
-        raise TypeError(f"{name} has dtype {features.dtype}; pass float32 or float64 features")
-    if features.ndim == 3:
-        pts = features.reshape(-1, features.shape[2])
-    elif features.ndim == 2:
-        pts = features
-    else:
-        raise ValueError(f"{name} must have shape (H, W, C) or (N, C), got {features.shape}")
-    if pts.shape[0] < 1 or pts.shape[1] < 1:
-        raise ValueError(f"{name} is empty (shape {features.shape})")
-    pts = np.ascontiguousarray(pts, dtype=np.float64)
-    if not np.isfinite(pts).all():
-        raise ValueError(f"{name} contains NaN or inf; replace them (e.g. np.nan_to_num) first")
-    return pts
-
-
-def _seed(seed):
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if not 0 <= int(seed) < 2 ** 64:
-        raise ValueError(f"seed must lie in [0, 2**64), got {seed}")
-    return int(seed)
-
-
-def initial_components(features, n_components=40, *, seed, n_init=3, max_iter=100, tol=1e-4):
-    """Initial hard clustering of the pixels (SPEC §7.1).
-
-    Parameters
-    ----------
-    features : (H, W, C) or (N, C) float array
-        Per-pixel feature vectors (finite).
-    n_components : int, default 40
-        Number of clusters K₀.
-    seed : int
-        Seed of the k-means++ seeding (uint64); same seed, same labels.
-    n_init : int, default 3
-        Restarts; the lowest distortion wins.
-    max_iter : int, default 100
-        Lloyd iterations per restart.
-    tol : float, default 1e-4
-        A restart stops when an iteration lowers the distortion by at most
-        ``tol`` times its value (or when no label changes).
-
-    Returns
-    -------
-    labels : (N,) int32
-        Cluster of each pixel, consecutive from 0. Fewer than
-        ``n_components`` clusters when there are fewer distinct feature
-        vectors, or when a cluster empties (it is dropped).
-    """
-    pts = _as_points(features)
-    for name, v in (("n_components", n_components), ("n_init", n_init), ("max_iter", max_iter)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name} must be a positive int, got {v!r}")
-    if not tol >= 0:
-        raise ValueError(f"tol must be >= 0, got {tol!r}")
-    labels, _, _, _ = core.kmeans(pts, int(n_components), _seed(seed), int(n_init),
-                                  int(max_iter), float(tol))
-    return labels
-
-
-_METHODS = ("pcg", "exact")
+_METHODS = tuple(core.ConstrainedSolver.__members__)
 
 
 def constrained_sparsify(eigvecs, eigvals, init_labels, params=Params(), *, shape=None,
-                         method="pcg", pcg_tolerance=1e-10, precond_ratio=2.0,
-                         return_history=False):
+                         method=_DEFAULTS.solver.name, pcg_tolerance=_DEFAULTS.pcg_tolerance,
+                         precond_ratio=_DEFAULTS.precond_ratio, return_history=False,
+                         strict=False):
     """Sparse soft components in the span of the eigenvectors (SPEC §7).
 
     Parameters
@@ -201,6 +159,9 @@ def constrained_sparsify(eigvecs, eigvals, init_labels, params=Params(), *, shap
         (>= 1; larger means fewer Gram updates and more CG iterations).
     return_history : bool, default False
         Also return a :class:`ConstrainedHistory`.
+    strict : bool, default False
+        Raise :class:`sss_fast.ConvergenceError` instead of warning when an
+        IRLS step's conjugate gradients stop above their target.
 
     Returns
     -------
@@ -267,13 +228,15 @@ def constrained_sparsify(eigvecs, eigvals, init_labels, params=Params(), *, shap
         raise ValueError(f"pcg_tolerance must be a float in (0, 1), got {pcg_tolerance!r}")
     if not (isinstance(precond_ratio, (int, float)) and 1 <= precond_ratio < np.inf):
         raise ValueError(f"precond_ratio must be a finite float >= 1, got {precond_ratio!r}")
-    p = params
-    alpha, energy, counts, pcg_its, work = core.constrained_sparsify(
-        E, lam, labels, int(p.constrained_iterations), float(p.sparsity_gamma),
-        float(p.sparsity_weight), float(p.sparsity_weight), float(p.sparsity_floor),
-        float(p.prune_threshold), [int(i) for i in p.prune_after], method,
-        float(pcg_tolerance), float(precond_ratio), 60, h, w, stride)
+    opt = options(params, solver=core.ConstrainedSolver.__members__[method],
+                  pcg_tolerance=float(pcg_tolerance), precond_ratio=float(precond_ratio))
+    r = core.constrained_sparsify(E, lam, labels, h, w, stride, opt)
+    if not r.status.converged:
+        report(f"constrained_sparsify: an IRLS step's conjugate gradients stopped above "
+               f"pcg_tolerance={opt.pcg_tolerance:g} ({describe(r.status)}); the best iterate "
+               "was kept", strict=strict)
     if return_history:
-        return alpha, ConstrainedHistory(energy=energy, n_components=counts,
-                                         pcg_iterations=pcg_its, gram_work=work)
-    return alpha
+        return r.alpha, ConstrainedHistory(energy=r.energy, n_components=r.components_per_iter,
+                                           pcg_iterations=r.pcg_iterations,
+                                           gram_work=r.gram_work, status=r.status)
+    return r.alpha

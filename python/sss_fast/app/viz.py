@@ -12,7 +12,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ._validate import as_layers
+from ..edge.validate import as_layers, as_unit
 
 __all__ = ["palette", "contact_sheet", "composite", "layer_palette"]
 
@@ -35,22 +35,8 @@ def layer_palette(k: int) -> np.ndarray:
     return np.array(cols, dtype=np.float64).reshape(k, 3)
 
 
-def _unit(x, name) -> np.ndarray:
-    a = np.asarray(x)
-    if a.dtype == np.uint8:
-        return a / 255.0
-    if a.dtype == np.uint16:
-        return a / 65535.0
-    if a.dtype.kind in "f":
-        a = a.astype(np.float64)
-        if not np.isfinite(a).all():
-            raise ValueError(f"{name} contains NaN or inf")
-        return np.clip(a, 0.0, 1.0)
-    raise TypeError(f"{name} must be uint8, uint16 or float in [0, 1], got dtype {a.dtype}")
-
-
 def _rgb(x, name, shape) -> np.ndarray:
-    a = _unit(x, name)
+    a = as_unit(x, name, clip=True)
     if a.ndim == 2:
         a = np.repeat(a[:, :, None], 3, axis=2)
     if a.ndim != 3 or a.shape[2] not in (3, 4):
@@ -82,7 +68,7 @@ def palette(layers, colors=None) -> np.ndarray:
     """
     a = as_layers(layers)
     k = a.shape[0]
-    c = layer_palette(k) if colors is None else _unit(colors, "colors")
+    c = layer_palette(k) if colors is None else as_unit(colors, "colors", clip=True)
     if c.shape != (k, 3):
         raise ValueError(f"colors must have shape ({k}, 3) (one RGB colour per layer), "
                          f"got {c.shape}")
@@ -113,14 +99,14 @@ def composite(layers, colors, background, keep: Optional[Sequence[int]] = None) 
     """
     a = as_layers(layers)
     k, h, w = a.shape
-    f = _unit(colors, "colors")
+    f = as_unit(colors, "colors", clip=True)
     if f.shape != (k, h, w, 3):
         raise ValueError(f"colors must have shape ({k}, {h}, {w}, 3), got {f.shape}")
     b = np.asarray(background)
     if b.ndim == 1:
         if b.shape != (3,):
             raise ValueError(f"background colour must be an RGB triple, got shape {b.shape}")
-        bg = np.broadcast_to(_unit(b, "background"), (h, w, 3))
+        bg = np.broadcast_to(as_unit(b, "background", clip=True), (h, w, 3))
     else:
         bg = _rgb(b, "background", (h, w))
     if keep is None:
@@ -177,7 +163,7 @@ def contact_sheet(image, features, layers, *, colors=None, gap: int = 4) -> np.n
             f = f[:, :, None]
         if f.ndim != 3 or tuple(f.shape[:2]) != (h, w):
             raise ValueError(f"features must have shape ({h}, {w}, D), got {f.shape}")
-        f = f.astype(np.float64) if f.dtype.kind == "f" else _unit(f, "features")
+        f = f.astype(np.float64) if f.dtype.kind == "f" else as_unit(f, "features", clip=True)
         if not np.isfinite(f).all():
             raise ValueError("features contains NaN or inf")
         if f.shape[2] >= 3:
@@ -189,7 +175,7 @@ def contact_sheet(image, features, layers, *, colors=None, gap: int = 4) -> np.n
             f = (f - lo) / np.where(hi > lo, hi - lo, 1.0)
         panels.append(f)
     if colors is not None:
-        col = _unit(colors, "colors")
+        col = as_unit(colors, "colors", clip=True)
         if col.shape != (k, h, w, 3):
             raise ValueError(f"colors must have shape ({k}, {h}, {w}, 3), got {col.shape}")
         yy, xx = np.mgrid[0:h, 0:w]

@@ -1,4 +1,4 @@
-#include "grouping/kmeans.hpp"
+#include "common/kmeans.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -267,6 +267,10 @@ KMeansResult kmeans(const double* X, index_t n, index_t d, const KMeansOptions& 
     out.k = best.k;
     out.distortion = best.distortion;
     out.iterations = best.iterations;
+    out.status.iterations = best.iterations;
+    out.status.residual = best.distortion;
+    // Lloyd ran to its cap without settling (no tolerance is missed: the cap is a budget).
+    if (best.iterations >= opt.max_iter) out.status.status = SolveStatus::max_iterations;
     return out;
 }
 

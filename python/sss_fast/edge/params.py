@@ -16,49 +16,65 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Tuple, Union
 
-__all__ = ["Params"]
+from .._native import core
+
+# The native stages' options hold the defaults of every field that passes
+# straight into them (written once, in cpp/*/*.hpp); the fields that only the
+# Python stages use have theirs here.
+_SLIC = core.SlicOptions()
+_LAP = core.LaplacianOptions()
+_EIG = core.EigsOptions()
+_CON = core.ConstrainedOptions()
+_GRP = core.GroupingOptions()
+_REL = core.RelaxedOptions()
+_GF = core.GuidedFilterOptions()
+
+#: Names of the eigen stage's Krylov drivers (cpp/spectral/eigs.hpp, kMethodNames).
+EIG_METHODS = tuple(core.EigenMethod.__members__)
+
+__all__ = ["Params", "EIG_METHODS"]
 
 
 @dataclass(frozen=True)
 class Params:
     # --- matting affinity (SPEC §1) -------------------------------------------
     #: Regulariser of the local colour model (Levin et al.). Default 1e-7.
-    matting_eps: float = 1e-7
+    matting_eps: float = _LAP.matting_eps
 
     # --- superpixels (SPEC §2) ------------------------------------------------
     #: Target number of SLICO superpixels, whatever the image size. Default 2500.
-    n_superpixels: int = 2500
+    n_superpixels: int = _SLIC.n_segments
     #: SLIC iterations. Default 10.
-    slic_iterations: int = 10
+    slic_iterations: int = _SLIC.iterations
 
     # --- nonlocal colour affinity (SPEC §3) -------------------------------------
     #: Steepness a_c of the erf. Default 50.
-    color_a: float = 50.0
+    color_a: float = _LAP.color_a
     #: Offset b_c of the erf. Default 0.95.
-    color_b: float = 0.95
+    color_b: float = _LAP.color_b
     #: Pairs of superpixels farther apart than this (normalised coordinates) get
     #: no colour affinity. Default 0.2.
-    color_radius: float = 0.2
+    color_radius: float = _LAP.color_radius
 
     # --- semantic affinity (SPEC §4) --------------------------------------------
     #: Steepness a_s of the erf. Default 20.
-    semantic_a: float = 20.0
+    semantic_a: float = _LAP.semantic_a
     #: Offset b_s of the erf. Default 0.85 (the reference; the paper says 0.8).
-    semantic_b: float = 0.85
+    semantic_b: float = _LAP.semantic_b
 
     # --- Laplacian (SPEC §5) ----------------------------------------------------
     #: Weight σ_S of the semantic affinity. Default 0.0 (departure; the
     #: reference's 0.01 adds affinities between single centroid pixels whose
     #: eigenvectors lose thin structures such as hair; the features enter
     #: through ``initial_points`` and ``grouping`` instead).
-    sigma_semantic: float = 0.0
+    sigma_semantic: float = _LAP.sigma_semantic
     #: Weight σ_C of the nonlocal colour affinity. Default 0.0 (departure;
     #: reference 0.01, same reason).
-    sigma_color: float = 0.0
+    sigma_color: float = _LAP.sigma_color
 
     # --- eigenvectors (SPEC §6) -------------------------------------------------
     #: Number of eigenvectors of L closest to zero. Default 100.
-    n_eigenvectors: int = 100
+    n_eigenvectors: int = _EIG.n_wanted
     #: Relative residual ‖Le − λe‖/‖L‖₁ each eigenpair must reach. Default 1e-6.
     #: The Krylov solver stops at half of it (its stopping rule bounds this
     #: residual), so it also sets how long the eigen stage runs.
@@ -71,9 +87,9 @@ class Params:
     eig_stopping: str = "residual"
     #: Krylov driver: "block" (block Krylov over block solves, fast) or
     #: "lanczos" (Spectra's implicitly restarted Lanczos, one vector at a time).
-    eig_method: str = "block"
+    eig_method: str = _EIG.method.name
     #: Block size of the block Krylov driver. Default 16.
-    eig_block: int = 16
+    eig_block: int = _EIG.block
     #: Storage of the block Krylov basis: "auto" (default: float32 from
     #: 65 536 pixels, float64 below), "float32" or "float64". All arithmetic
     #: is double either way; float32 halves the basis' memory and traffic
@@ -91,7 +107,7 @@ class Params:
     spectral_scale: int = 1
 
     # --- constrained sparsification (SPEC §7) -----------------------------------
-    #: Feature directions proposed for the eigenbasis (``sss_fast.subspace``):
+    #: Feature directions proposed for the eigenbasis (``sss_fast.stages.subspace``):
     #: k-means clusters of the features whose guided-filtered indicator the
     #: eigenvectors cannot express are added by Rayleigh–Ritz, so objects
     #: that only the features tell apart can form components. Default 6
@@ -117,17 +133,17 @@ class Params:
     #: Eigenvectors used by "features+eigenvectors". Default 20.
     init_eigenvectors: int = 20
     #: IRLS iterations. Default 40.
-    constrained_iterations: int = 40
+    constrained_iterations: int = _CON.iterations
     #: Sparsity exponent γ. Default 0.8.
-    sparsity_gamma: float = 0.8
+    sparsity_gamma: float = _CON.gamma
     #: Weights w₀ = w₁ of the sparsity terms. Default 0.3.
-    sparsity_weight: float = 0.3
+    sparsity_weight: float = _CON.w0
     #: Floor τ inside the IRLS weights. Default 1e-10.
-    sparsity_floor: float = 1e-10
+    sparsity_floor: float = _CON.floor
     #: Components whose max |α| is at or below this are dropped. Default 0.1.
-    prune_threshold: float = 0.1
+    prune_threshold: float = _CON.prune_threshold
     #: Prune after these (1-based) iterations. Default (11, 21, 31).
-    prune_after: Tuple[int, ...] = (11, 21, 31)
+    prune_after: Tuple[int, ...] = tuple(_CON.prune_after)
     #: Run the IRLS on every s-th pixel row and column only, with the
     #: eigenvalues scaled by the sampled fraction, and lift the components to
     #: every pixel through their eigenbasis coefficients (a departure from the
@@ -142,7 +158,7 @@ class Params:
     #: Number of output layers, or "auto": as many (2 … ``auto_max_layers``)
     #: as the components' descriptors keep at least ``auto_min_distance``
     #: apart. Default 5.
-    n_layers: Union[int, str] = 5
+    n_layers: Union[int, str] = _GRP.n_layers
     #: What the components are grouped by: "features" (the reference: k-means
     #: of the alpha-weighted mean features) or "features+colour" (departure,
     #: the default: k-means of the mean feature next to the mean colour
@@ -172,28 +188,28 @@ class Params:
 
     # --- relaxed sparsification (SPEC §9) ---------------------------------------
     #: Clean-up thresholds before the relaxed stage. Defaults 0.1 and 0.9.
-    clean_low: float = 0.1
-    clean_high: float = 0.9
+    clean_low: float = _REL.clean_low
+    clean_high: float = _REL.clean_high
     #: Weight λ of the sum-to-one term. Default 100.
-    sum_to_one_weight: float = 100.0
+    sum_to_one_weight: float = _REL.lambda_
     #: Outer IRLS iterations. Default 20.
-    relaxed_iterations: int = 20
+    relaxed_iterations: int = _REL.iterations
     #: Floor inside the relaxed IRLS weights. Default 0.01.
-    relaxed_floor: float = 0.01
+    relaxed_floor: float = _REL.floor
     #: γ̃ = gamma_base + min(|∇I|, gamma_gradient_cap). Defaults 0.9 and 0.1.
-    gamma_base: float = 0.9
-    gamma_gradient_cap: float = 0.1
+    gamma_base: float = _REL.gamma_base
+    gamma_gradient_cap: float = _REL.gamma_cap
     #: Relative residual each inner PCG solve reaches. Default 1e-6.
-    cg_tolerance: float = 1e-6
+    cg_tolerance: float = _REL.cg_tolerance
     #: Iteration cap of each inner PCG solve. Default 1000.
-    cg_max_iterations: int = 1000
+    cg_max_iterations: int = _REL.cg_max_iterations
 
     # --- feature reduction (SPEC §10) -------------------------------------------
     #: Raw features are clamped to ±this. Default 5.
     feature_clamp: float = 5.0
     #: Guided filter window (pixels, square) and regulariser. Defaults 10, 0.01.
-    guided_window: int = 10
-    guided_eps: float = 0.01
+    guided_window: int = _GF.window
+    guided_eps: float = _GF.eps
 
     def __post_init__(self) -> None:
         def positive(name: str) -> None:
@@ -221,8 +237,9 @@ class Params:
             raise ValueError("Params.clean_low and clean_high need 0 <= clean_low < clean_high <= 1")
         if self.eig_basis not in ("auto", "float32", "float64"):
             raise ValueError("Params.eig_basis must be 'auto', 'float32' or 'float64'")
-        if self.eig_method not in ("block", "lanczos"):
-            raise ValueError("Params.eig_method must be 'block' or 'lanczos'")
+        if self.eig_method not in EIG_METHODS:
+            raise ValueError(f"Params.eig_method must be one of {EIG_METHODS}, "
+                             f"got {self.eig_method!r}")
         if self.eig_stopping not in ("residual", "bound"):
             raise ValueError("Params.eig_stopping must be 'residual' or 'bound'")
         if self.eig_block < 1:

@@ -24,13 +24,13 @@ exact per-pixel block preconditioner, warm-started from F_i = I.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
-from ._native import core
-from ._validate import as_image, as_layers
-from .spectral import ConvergenceWarning
+from .._native import core
+from ..edge.status import report
+from ..edge.validate import as_image, as_layers
+
+_DEFAULTS = core.ColorOptions()
 
 __all__ = ["layer_colors", "DEFAULT_EPSILON", "DEFAULT_PRIOR"]
 
@@ -42,10 +42,10 @@ __all__ = ["layer_colors", "DEFAULT_EPSILON", "DEFAULT_PRIOR"]
 #: Measured on docia (k-means layers, 160×160): mean |Σ α F − I| (unclipped) is
 #: 0.0073 / 0.0033 / 0.0027 / 0.0027 for ε_c = 1e-1 / 1e-2 / 1e-3 / 1e-4, so
 #: going below 1e-2 buys little fidelity for a worse-conditioned system.
-DEFAULT_EPSILON = 1e-2
+DEFAULT_EPSILON = _DEFAULTS.epsilon
 
 #: δ, the weight pulling F_i towards I where α_i ≈ 0 (weighted by (1 − α_i)²).
-DEFAULT_PRIOR = 1e-3
+DEFAULT_PRIOR = _DEFAULTS.prior
 
 _STATUS = {0: "converged", 1: "stopped at max_iterations", 2: "broke down (system not SPD?)"}
 
@@ -59,8 +59,9 @@ def _positive(name, v, allow_zero=False):
 
 
 def layer_colors(image, layers, *, epsilon: float = DEFAULT_EPSILON,
-                 prior: float = DEFAULT_PRIOR, tolerance: float = 1e-6,
-                 max_iterations: int = 2000, clip: bool = True, return_info: bool = False):
+                 prior: float = DEFAULT_PRIOR, tolerance: float = _DEFAULTS.tolerance,
+                 max_iterations: int = _DEFAULTS.max_iterations, clip: bool = _DEFAULTS.clip,
+                 return_info: bool = False, strict: bool = False):
     """Colours F_i of each soft layer so that ``Σ_i α_i F_i`` reproduces the image.
 
     Parameters
@@ -89,6 +90,9 @@ def layer_colors(image, layers, *, epsilon: float = DEFAULT_EPSILON,
         PCG iteration cap (default 2000).
     clip : bool, keyword-only
         Clip the colours to [0, 1] (default True), as needed for RGBA export.
+    strict : bool, keyword-only
+        Raise :class:`sss_fast.ConvergenceError` instead of warning when PCG
+        stops above ``tolerance``.
     return_info : bool, keyword-only
         Also return a dict of solver facts.
 
@@ -122,25 +126,24 @@ def layer_colors(image, layers, *, epsilon: float = DEFAULT_EPSILON,
         raise ValueError(f"max_iterations must be a positive int, got {max_iterations!r}")
     if h * w < 2 and prior == 0.0:
         raise ValueError("a 1-pixel image needs prior > 0 (the smoothness term has no pairs)")
-    out = core.layer_colors(img, a, epsilon=epsilon, prior=prior, tolerance=tolerance,
-                            max_iterations=int(max_iterations), clip=bool(clip))
-    status = int(out["status"])
+    out = core.layer_colors(img, a, core.ColorOptions(
+        epsilon=epsilon, prior=prior, tolerance=tolerance, max_iterations=int(max_iterations),
+        clip=bool(clip)))
+    st = out.status
+    status = int(st.status)
     if status != 0:
-        warnings.warn(
-            f"layer_colors: PCG {_STATUS.get(status, '?')} after {out['iterations']} iterations "
-            f"(relative residual {out['relative_residual']:.3g} > tolerance {tolerance:g}); "
-            f"raise max_iterations or epsilon/prior",
-            ConvergenceWarning, stacklevel=2,
-        )
-    colors = out["colors"]
+        report(f"layer_colors: PCG {_STATUS.get(status, '?')} after {st.iterations} iterations "
+               f"(relative residual {st.residual:.3g} > tolerance {tolerance:g}); "
+               f"raise max_iterations or epsilon/prior", strict=strict)
+    colors = out.colors
     if not return_info:
         return colors
     recon = np.einsum("khw,khwc->hwc", a, colors)
     info = {
-        "iterations": int(out["iterations"]),
-        "relative_residual": float(out["relative_residual"]),
+        "iterations": int(st.iterations),
+        "relative_residual": float(st.residual),
         "converged": status == 0,
-        "seconds": float(out["seconds"]),
+        "seconds": float(out.seconds),
         "reconstruction_error": float(np.abs(recon - img).mean()),
     }
     return colors, info

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._native import core
-from .constrained import _as_points, _seed
+from .._native import core
+from ..edge.params import Params
+from ..edge.validate import as_points, as_seed
+
+_DEFAULTS = core.GroupingOptions()
 
 __all__ = ["group_components", "group_layers"]
 
 
-def group_components(components, features, n_layers=5, *, seed, n_init=10,
+def group_components(components, features, n_layers=_DEFAULTS.n_layers, *, seed,
+                     n_init=_DEFAULTS.n_init,
                      return_groups=False):
     """Sum the components into ``n_layers`` layers by their mean features.
 
@@ -22,7 +26,7 @@ def group_components(components, features, n_layers=5, *, seed, n_init=10,
     Parameters
     ----------
     components : (K, N) float64
-        Soft components (e.g. from :func:`sss_fast.constrained.constrained_sparsify`).
+        Soft components (e.g. from :func:`sss_fast.stages.constrained.constrained_sparsify`).
     features : (H, W, C) or (N, C) float array
         Per-pixel features, H·W = N.
     n_layers : int, default 5
@@ -50,7 +54,7 @@ def group_components(components, features, n_layers=5, *, seed, n_init=10,
     K, N = components.shape
     if K < 1 or N < 1:
         raise ValueError(f"components is empty (shape {components.shape})")
-    pts = _as_points(features)
+    pts = as_points(features)
     if pts.shape[0] != N:
         raise ValueError(f"features have {pts.shape[0]} pixels but components have {N}; "
                          f"pass the features of the same image")
@@ -61,7 +65,9 @@ def group_components(components, features, n_layers=5, *, seed, n_init=10,
     alpha = np.ascontiguousarray(components)
     if not np.isfinite(alpha).all():
         raise ValueError("components contain NaN or inf")
-    layers, groups, _ = core.group_components(alpha, pts, int(n_layers), _seed(seed), int(n_init))
+    r = core.group_components(alpha, pts, core.GroupingOptions(
+        n_layers=int(n_layers), seed=as_seed(seed), n_init=int(n_init)))
+    layers, groups = r.layers, r.group
     if return_groups:
         return layers, groups
     return layers
@@ -160,21 +166,19 @@ def group_layers(components, features, image, params, *, seed, return_groups=Fal
     layers : (L, N) float64, and with ``return_groups`` the (K,) int32 group
     of each component.
     """
-    from .params import Params
-
     if not isinstance(params, Params):
         raise TypeError(f"params must be a sss_fast.Params, got {type(params).__name__}")
     if not isinstance(components, np.ndarray) or components.ndim != 2 \
             or components.dtype != np.float64:
         raise ValueError("components must be a float64 (K, N) NumPy array")
     K, N = components.shape
-    feats = _as_points(features)
+    feats = as_points(features)
     if feats.shape[0] != N:
         raise ValueError(f"features have {feats.shape[0]} pixels but components have {N}")
     if params.grouping == "features":
         pts = feats
     else:
-        img = _as_points(np.asarray(image, dtype=np.float64), "image")
+        img = as_points(np.asarray(image, dtype=np.float64), "image")
         if img.shape != (N, 3):
             raise ValueError(f"image must have {N} RGB pixels, got shape {np.shape(image)}")
         blocks = [feats, params.grouping_colour_weight * img]
@@ -191,7 +195,7 @@ def group_layers(components, features, image, params, *, seed, return_groups=Fal
     alpha = np.ascontiguousarray(components)
     if not np.isfinite(alpha).all():
         raise ValueError("components contain NaN or inf")
-    seed = _seed(seed)
+    seed = as_seed(seed)
     desc, mass = _descriptors(alpha, pts)
     big = np.arange(K)
     if params.grouping != "features":

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/status.hpp"
 #include "common/types.hpp"
 
 namespace sss {
@@ -23,7 +24,7 @@ struct KMeansOptions {
     int max_iter = 100;      // Lloyd iterations per restart
     // Stop a restart when no label changes, or when the distortion decreased by
     // at most tol * distortion in one Lloyd iteration.
-    double tol = 1e-6;
+    double tol = 1e-4;
     std::uint64_t seed = 0;
 };
 
@@ -33,6 +34,9 @@ struct KMeansResult {
     index_t k = 0;                     // clusters actually used (empty ones drop)
     double distortion = 0.0;           // sum of squared distances to the centres
     int iterations = 0;                // Lloyd iterations of the winning restart
+    // iterations as above; residual: the distortion; max_iterations when the
+    // winning restart stopped at max_iter.
+    SolverStatus status;
 };
 
 // Clusters the n points X (n x d, C-order). Fewer than n_clusters clusters

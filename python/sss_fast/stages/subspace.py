@@ -36,8 +36,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
-from .constrained import _as_points, initial_components
-from .params import Params
+from ..edge.params import Params
+from ..edge.validate import as_points
+from .kmeans import initial_components
 
 __all__ = ["augment_eigenbasis"]
 
@@ -74,14 +75,14 @@ def augment_eigenbasis(eigvals, eigvecs, lap, image, features, params: Params, *
     C-contiguous; info : dict with ``proposed``, ``thin`` (dropped as bands),
     ``residuals`` (relative residual of each thick proposal) and ``added`` (P).
     """
-    from .features import guided_filter
+    from ..features import guided_filter
 
     info = {"proposed": 0, "thin": 0, "residuals": [], "added": 0}
     if params.feature_subspace == 0:
         return eigvals, eigvecs, info
     h, w = np.shape(features)[:2]
     n = h * w
-    pts = _as_points(features)
+    pts = as_points(features)
     labels = initial_components(pts, params.feature_subspace, seed=seed).reshape(h, w)
     info["proposed"] = int(labels.max()) + 1
     f3 = pts.reshape(h, w, -1)

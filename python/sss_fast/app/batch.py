@@ -1,6 +1,6 @@
 """Batch segmentation of a folder of images: resumable, fault tolerant, parallel.
 
-    from sss_fast.batch import JobOptions, run_batch
+    from sss_fast.app.batch import JobOptions, run_batch
     summary = run_batch("photos/", "layers/", JobOptions(formats=("png", "npz")), workers=2)
 
 * Inputs: ``*.jpg, *.jpeg, *.png, *.tif, *.tiff`` directly inside the folder.
@@ -29,8 +29,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, List, Optional, Tuple, Union
 
-from . import _export
-from .params import Params
+from ..edge.params import Params
+from . import export
 
 __all__ = ["JobOptions", "run_batch", "compute", "SUMMARY_NAME", "DISTRIBUTED_HINT"]
 
@@ -76,16 +76,16 @@ class JobOptions:
 def compute(image, features, opts: JobOptions, progress=None):
     """Run the chosen method on arrays; returns a :class:`sss_fast.SegmentResult`."""
     if opts.threads:
-        from . import _native
+        from .. import _native
 
         _native.core.set_num_threads(int(opts.threads))
     if opts.method == "sss":
-        from .pipeline import segment
+        from ..pipeline import segment
 
         return segment(image, features, n_layers=opts.n_layers, seed=opts.seed,
                        params=opts.params, progress=progress)
     if opts.method == "spectral-matting":
-        from .baselines import spectral_matting
+        from ..baselines import spectral_matting
 
         return spectral_matting(image, opts.n_components, features=features,
                                 n_layers=opts.n_layers if features is not None else None,
@@ -113,14 +113,14 @@ def _task(name: str, image_src, feat_src, opts: JobOptions) -> dict:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            image = _export.read_image(image_src, name=name)
+            image = export.read_image(image_src, name=name)
             feats = None
             if feat_src is not None:
-                feats = _export.read_features(feat_src, image.shape, name=f"features of {name}")
+                feats = export.read_features(feat_src, image.shape, name=f"features of {name}")
             res = compute(image, feats, opts)
             colors = color_info = None
-            if _export.needs_colors(opts.formats, opts.preview):  # in the worker, not the parent
-                colors, color_info = _export.estimate_colors(image, res.layers)
+            if export.needs_colors(opts.formats, opts.preview):  # in the worker, not the parent
+                colors, color_info = export.estimate_colors(image, res.layers)
         info = summarize_info(res)
         if color_info is not None:
             info["colors"] = color_info
@@ -128,7 +128,7 @@ def _task(name: str, image_src, feat_src, opts: JobOptions) -> dict:
                 "features": res.features if opts.preview else None, "info": info,
                 "warnings": sorted({str(w.message).splitlines()[0] for w in caught}),
                 "seconds": time.perf_counter() - t0}
-    except _export.InputError as exc:
+    except export.InputError as exc:
         return {"status": "failed", "error": str(exc), "kind": "input",
                 "seconds": time.perf_counter() - t0}
     except Exception as exc:  # one bad image never stops the batch
@@ -163,7 +163,7 @@ class _Runner:
                 manifest = {"input": str(path), "method": self.opts.method,
                             "seed": self.opts.seed, **outcome["info"],
                             "warnings": outcome.get("warnings", [])}
-                files = _export.export(outcome["layers"], outcome["image"], self.out_dir, stem,
+                files = export.export(outcome["layers"], outcome["image"], self.out_dir, stem,
                                        self.opts.formats, self.opts.preview, manifest,
                                        colors=outcome.get("colors"),
                                        features=outcome.get("features"))
@@ -186,7 +186,7 @@ def check_folders(in_dir, features_dir=None) -> None:
     """Raises InputError unless ``in_dir`` (and ``features_dir``, if given) are folders."""
     for d in (in_dir, features_dir):
         if d is not None and not Path(d).is_dir():
-            raise _export.InputError(f"{d}: not a folder")
+            raise export.InputError(f"{d}: not a folder")
 
 
 def run_batch(in_dir, out_dir, opts: JobOptions = JobOptions(), *, workers: int = 1,
@@ -232,11 +232,11 @@ def run_batch(in_dir, out_dir, opts: JobOptions = JobOptions(), *, workers: int 
     out_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
 
-    paths = _export.list_images(in_dir)
-    stems = _export.unique_stems(paths)
+    paths = export.list_images(in_dir)
+    stems = export.unique_stems(paths)
     todo, skipped = [], []
     for p in paths:
-        if not overwrite and _export.manifest_path(out_dir, stems[p]).exists():
+        if not overwrite and export.manifest_path(out_dir, stems[p]).exists():
             skipped.append({"input": str(p), "stem": stems[p], "status": "skipped"})
         else:
             todo.append(p)
@@ -266,7 +266,7 @@ def run_batch(in_dir, out_dir, opts: JobOptions = JobOptions(), *, workers: int 
         "method": opts.method,
         "images": records,
     }
-    path = _export.write_json(out_dir / SUMMARY_NAME, summary)
+    path = export.write_json(out_dir / SUMMARY_NAME, summary)
     summary["summary_file"] = str(path)
     return summary
 
@@ -279,7 +279,7 @@ def _feat_arg(features_dir, p):
 def _pool_init(threads):
     # Each spawned worker starts clean; pin its native threads once.
     if threads:
-        from . import _native
+        from .. import _native
 
         _native.core.set_num_threads(int(threads))
 

@@ -138,7 +138,7 @@ def _seed(text: str) -> int:
 
 
 def _formats(text: str) -> List[str]:
-    from ._export import parse_formats
+    from .export import parse_formats
 
     try:
         return parse_formats(text)
@@ -177,7 +177,7 @@ def _add_common(p: argparse.ArgumentParser, *, default_format: str = "png") -> N
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from .. import __version__
 
     parser = argparse.ArgumentParser(
         prog=PROG, description="Semantic soft segmentation (Aksoy et al. 2018) of images "
@@ -229,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
 # --------------------------------------------------------------------------- commands
 
 def _params(args):
-    from .params import Params
+    from ..edge.params import Params
 
     p = Params()
     changes = {}
@@ -246,7 +246,7 @@ def _params(args):
     if args.fast:
         if args.method != "sss":
             raise CLIError("--fast is a setting of --method sss", EXIT_USAGE)
-        from .pipeline import PRESETS
+        from ..pipeline import PRESETS
 
         changes.update(PRESETS["fast"])
     try:
@@ -276,7 +276,7 @@ def _job_options(args, features_given: bool):
 
 
 def _need_torch(what: str) -> None:
-    from . import features
+    from .. import features
 
     if not features.torch_available():
         raise CLIError(f"{what} needs PyTorch for the default semantic features; install it "
@@ -285,12 +285,12 @@ def _need_torch(what: str) -> None:
 
 def _check_input(image, feats, method):
     """Validate up front so that bad input is exit 3, not a late failure."""
-    from . import _validate
+    from ..edge import validate
 
     try:
-        img = _validate.as_image(image, "image")
+        img = validate.as_image(image, "image")
         if feats is not None:
-            f = _validate.as_features(feats, img.shape, "features")
+            f = validate.as_features(feats, img.shape, "features")
             if f.shape[2] == 3 and (f.min() < 0.0 or f.max() > 1.0):
                 raise ValueError("features have 3 channels, so they are taken as already "
                                  f"reduced, but lie in [{f.min():.4g}, {f.max():.4g}] instead "
@@ -300,9 +300,9 @@ def _check_input(image, feats, method):
 
 
 def _run_one(args, image, feats, out_dir: Path, stem: str, name: str) -> int:
-    from . import _export
+    from . import export
     from .batch import compute, summarize_info
-    from .pipeline import STAGES
+    from ..pipeline import STAGES
 
     opts = _job_options(args, feats is not None)
     if feats is None and args.method == "sss":
@@ -314,9 +314,9 @@ def _run_one(args, image, feats, out_dir: Path, stem: str, name: str) -> int:
         with Progress(enabled=None if show else False, label=f"{name} ") as prog:
             res = compute(image, feats, opts, progress=prog)
             colors = color_info = None
-            if _export.needs_colors(opts.formats, opts.preview):
+            if export.needs_colors(opts.formats, opts.preview):
                 prog("layer colours", len(STAGES), len(STAGES) + 1)
-                colors, color_info = _export.estimate_colors(image, res.layers)
+                colors, color_info = export.estimate_colors(image, res.layers)
     msgs = sorted({str(w.message).splitlines()[0] for w in caught})
     if show:
         for m in msgs:
@@ -325,7 +325,7 @@ def _run_one(args, image, feats, out_dir: Path, stem: str, name: str) -> int:
                 **summarize_info(res), "warnings": msgs}
     if color_info is not None:
         manifest["colors"] = color_info
-    files = _export.export(res.layers, image, out_dir, stem, opts.formats, opts.preview,
+    files = export.export(res.layers, image, out_dir, stem, opts.formats, opts.preview,
                            manifest, colors=colors, features=res.features)
     if show:
         print(f"{name}: {res.layers.shape[0]} layers in {res.timings['total']:.1f} s; "
@@ -334,29 +334,29 @@ def _run_one(args, image, feats, out_dir: Path, stem: str, name: str) -> int:
 
 
 def cmd_segment(args) -> int:
-    from . import _export
+    from . import export
 
     path = Path(args.image)
     image = _read(path)
     feats = None
     if args.features:
-        feats = _guard_input(lambda: _export.read_features(
+        feats = _guard_input(lambda: export.read_features(
             args.features, image.shape, name=f"--features {args.features}"))
     return _run_one(args, image, feats, Path(args.out), path.stem, path.name)
 
 
 def _read(path):
-    from . import _export
+    from . import export
 
-    return _guard_input(lambda: _export.read_image(path))
+    return _guard_input(lambda: export.read_image(path))
 
 
 def _guard_input(fn):
-    from . import _export
+    from . import export
 
     try:
         return fn()
-    except _export.InputError as exc:
+    except export.InputError as exc:
         raise CLIError(str(exc), EXIT_INPUT) from None
 
 
@@ -386,7 +386,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_batch(args) -> int:
-    from . import _export
+    from . import export
     from .batch import DISTRIBUTED_HINT, check_folders, run_batch
 
     if args.scheduler:
@@ -405,7 +405,7 @@ def cmd_batch(args) -> int:
         summary = run_batch(args.in_dir, args.out_dir, opts, workers=args.workers,
                             scheduler=args.scheduler, features_dir=args.features_dir,
                             overwrite=args.overwrite, log=log)
-    except _export.InputError as exc:
+    except export.InputError as exc:
         raise CLIError(str(exc), EXIT_INPUT) from None
     if not args.quiet:
         print(f"batch: {summary['succeeded']} succeeded, {summary['failed']} failed, "

@@ -12,22 +12,27 @@ Three public functions:
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
-from ._native import core
-from ._validate import as_image
-from .params import Params
+from .._native import core
+from ..edge.params import Params
+from ..edge.status import ConvergenceWarning, report
+from ..edge.validate import as_csr, as_image
 
-__all__ = ["ConvergenceWarning", "sparsity_exponent", "relaxed_sparsify", "clean_layers"]
-
-
-class ConvergenceWarning(RuntimeWarning):
-    """An inner PCG solve stopped before reaching ``Params.cg_tolerance``."""
-
+__all__ = ["ConvergenceWarning", "sparsity_exponent", "relaxed_sparsify", "clean_layers",
+           "options"]
 
 _STATUS = {0: "converged", 1: "stopped above cg_tolerance", 2: "broke down (system not SPD?)"}
+
+
+def options(params) -> "core.RelaxedOptions":
+    """The native relaxed-stage options from :class:`sss_fast.Params`."""
+    return core.RelaxedOptions(
+        clean_low=params.clean_low, clean_high=params.clean_high,
+        lambda_=params.sum_to_one_weight, iterations=params.relaxed_iterations,
+        floor=params.relaxed_floor, gamma_base=params.gamma_base,
+        gamma_cap=params.gamma_gradient_cap, cg_tolerance=params.cg_tolerance,
+        cg_max_iterations=params.cg_max_iterations)
 
 
 def _check_params(params) -> Params:
@@ -84,36 +89,8 @@ def _as_layers(layers, n_pixels: int, shape) -> np.ndarray:
     return out
 
 
-def _as_laplacian(laplacian, n_pixels: int):
-    import scipy.sparse as sp
-
-    if not sp.issparse(laplacian):
-        raise TypeError(
-            f"laplacian must be a scipy.sparse matrix (CSR), got {type(laplacian).__name__}"
-        )
-    if laplacian.shape != (n_pixels, n_pixels):
-        raise ValueError(
-            f"laplacian has shape {laplacian.shape} but the image has {n_pixels} pixels; "
-            f"pass the N×N Laplacian of this image"
-        )
-    if laplacian.format != "csr":
-        laplacian = laplacian.tocsr()  # documented conversion (a copy)
-    data = laplacian.data
-    if data.dtype != np.float64:
-        if data.dtype.kind != "f":
-            raise TypeError(f"laplacian must have float data, got dtype {data.dtype}")
-        data = data.astype(np.float64)
-    indices, indptr = laplacian.indices, laplacian.indptr
-    if indices.dtype not in (np.int32, np.int64):
-        indices = indices.astype(np.int64)
-    if indptr.dtype != indices.dtype:
-        indptr = indptr.astype(indices.dtype)
-    return (np.ascontiguousarray(indptr), np.ascontiguousarray(indices),
-            np.ascontiguousarray(data))
-
-
 def relaxed_sparsify(layers, laplacian, image, params: Params = Params(), *,
-                     return_info: bool = False):
+                     return_info: bool = False, strict: bool = False):
     """Relaxed sparsification of grouped soft layers (SPEC §9).
 
     Cleans the grouped layers α̂ (§9.1), then runs ``params.relaxed_iterations``
@@ -138,6 +115,9 @@ def relaxed_sparsify(layers, laplacian, image, params: Params = Params(), *,
         cg_max_iterations.
     return_info : bool, keyword-only
         Also return a dict of diagnostics.
+    strict : bool, keyword-only
+        Raise :class:`sss_fast.ConvergenceError` instead of warning when a
+        PCG solve stops above ``params.cg_tolerance``.
 
     Returns
     -------
@@ -164,39 +144,29 @@ def relaxed_sparsify(layers, laplacian, image, params: Params = Params(), *,
     h, w = img.shape[:2]
     n = h * w
     a = _as_layers(layers, n, (h, w))
-    indptr, indices, data = _as_laplacian(laplacian, n)
-    out = core.relaxed_sparsify(
-        a, indptr, indices, data, img,
-        clean_low=params.clean_low, clean_high=params.clean_high,
-        sum_to_one_weight=params.sum_to_one_weight, iterations=params.relaxed_iterations,
-        floor=params.relaxed_floor, gamma_base=params.gamma_base,
-        gamma_cap=params.gamma_gradient_cap, cg_tolerance=params.cg_tolerance,
-        cg_max_iterations=params.cg_max_iterations,
-    )
-    status = out["cg_status"]
+    indptr, indices, data = as_csr(laplacian, n)
+    out = core.relaxed_sparsify(a, indptr, indices, data, img, options(params))
+    status = out.cg_status
     bad = np.flatnonzero(status != 0)
     if bad.size:
         t = int(bad[0])
         which = "final pass" if t == status.size - 1 else f"IRLS step {t + 1}"
-        warnings.warn(
-            f"relaxed_sparsify: {bad.size} of {status.size} PCG solves did not reach "
-            f"cg_tolerance={params.cg_tolerance:g} (first: {which} "
-            f"{_STATUS.get(int(status[t]), '?')}, relative residual "
-            f"{out['cg_residuals'][t]:.3g}); raise Params.cg_max_iterations",
-            ConvergenceWarning, stacklevel=2,
-        )
-    result = out["layers"].reshape(a.shape[0], h, w)
+        report(f"relaxed_sparsify: {bad.size} of {status.size} PCG solves did not reach "
+               f"cg_tolerance={params.cg_tolerance:g} (first: {which} "
+               f"{_STATUS.get(int(status[t]), '?')}, relative residual "
+               f"{out.cg_residuals[t]:.3g}); raise Params.cg_max_iterations", strict=strict)
+    result = out.layers.reshape(a.shape[0], h, w)
     if not return_info:
         return result
     info = {
-        "energy": out["energy"],
-        "irls_energy": out["irls_energy"],
-        "final_energy": float(out["final_energy"]),
-        "cg_iterations": out["cg_iterations"],
-        "cg_residuals": out["cg_residuals"],
+        "energy": out.energy,
+        "irls_energy": out.irls_energy,
+        "final_energy": float(out.final_energy),
+        "cg_iterations": out.cg_iterations,
+        "cg_residuals": out.cg_residuals,
         "cg_converged": status == 0,
-        "cg_seconds": out["cg_seconds"],
-        "seconds": float(out["seconds"]),
+        "cg_seconds": out.cg_seconds,
+        "seconds": float(out.seconds),
         "sparsity_exponent": core.relaxed_sparsity_exponent(
             img, params.gamma_base, params.gamma_gradient_cap),
     }

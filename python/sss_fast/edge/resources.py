@@ -103,7 +103,7 @@ def estimate_peak_memory(height: int, width: int, params: Optional[Params] = Non
     # the per-component weight and alpha arrays.
     # With a pixel stride the stage works on n_s sampled pixels and lifts the
     # components (K ≤ K₀ of them) back to all n.
-    from .constrained import grid_sample_count, grid_stride
+    from ..stages.constrained import grid_sample_count, grid_stride
 
     stride = grid_stride(params, height, width)
     if stride == 1:

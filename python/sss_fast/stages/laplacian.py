@@ -9,15 +9,15 @@ rounding; the diagonal is ``Σ_{j≠i} W_ij`` (W's own diagonal cancels).
 
 from __future__ import annotations
 
-from . import _validate
-from ._native import core
-from .affinity import _canonical, _check_graph, _finite_scalar, _means
-from .params import Params
+from .._native import core
+from ..edge import validate
+from ..edge.params import Params
+from .affinity import canonical, options
 
 __all__ = ["build_laplacian", "matting_laplacian"]
 
 
-def matting_laplacian(image, eps: float = Params().matting_eps):
+def matting_laplacian(image, eps: float = core.LaplacianOptions().matting_eps):
     """Levin's matting Laplacian ``D_L − W_L`` (SPEC §1).
 
     Parameters
@@ -32,9 +32,9 @@ def matting_laplacian(image, eps: float = Params().matting_eps):
     scipy.sparse.csr_matrix
         (N, N), symmetric positive semidefinite, zero row sums.
     """
-    img = _validate.as_image(image, min_size=3)
-    eps = _finite_scalar(eps, "eps", positive=True)
-    return _canonical(core.matting_laplacian(img, eps))
+    img = validate.as_image(image, min_size=3)
+    eps = validate.finite_scalar(eps, "eps", positive=True)
+    return canonical(core.matting_laplacian(img, core.LaplacianOptions(matting_eps=eps)))
 
 
 def build_laplacian(image, graph, color_means, feature_means, params: Params = None):
@@ -44,7 +44,7 @@ def build_laplacian(image, graph, color_means, feature_means, params: Params = N
     ----------
     image : (H, W, 3) or (H, W) array
         uint8/uint16, or float in [0, 1]; H, W >= 3.
-    graph : sss_fast.superpixels.RegionGraph
+    graph : sss_fast.stages.superpixels.RegionGraph
         Superpixels of this image (same H×W).
     color_means : (S, 3) array
         Mean RGB colour of each superpixel.
@@ -64,13 +64,9 @@ def build_laplacian(image, graph, color_means, feature_means, params: Params = N
         params = Params()
     if not isinstance(params, Params):
         raise TypeError(f"params must be a sss_fast.Params, got {type(params).__name__}")
-    img = _validate.as_image(image, min_size=3)
-    h, w, centroids, nb = _check_graph(graph, shape=img.shape)
+    img = validate.as_image(image, min_size=3)
+    h, w, centroids, nb = validate.as_region_graph(graph, shape=img.shape)
     s = centroids.shape[0]
-    cm = _means(color_means, "color_means", s, 3)
-    fm = _means(feature_means, "feature_means", s)
-    return _canonical(core.build_laplacian(
-        img, float(params.matting_eps), centroids, nb, cm, fm,
-        float(params.color_a), float(params.color_b), float(params.color_radius),
-        float(params.semantic_a), float(params.semantic_b),
-        float(params.sigma_semantic), float(params.sigma_color)))
+    cm = validate.as_region_means(color_means, "color_means", s, 3)
+    fm = validate.as_region_means(feature_means, "feature_means", s)
+    return canonical(core.build_laplacian(img, centroids, nb, cm, fm, options(params)))

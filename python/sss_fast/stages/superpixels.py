@@ -7,15 +7,21 @@ connectivity step) is documented precisely in ``cpp/superpixels/slic.hpp``;
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._native import core
-from ._validate import as_features, as_image
+from .._native import core
+from ..edge.validate import as_features, as_image, as_labels, positive_int
 
-__all__ = ["RegionGraph", "slic", "region_graph", "region_means", "superpixels"]
+__all__ = ["RegionGraph", "slic", "region_graph", "region_means", "superpixels", "options"]
+
+_DEFAULTS = core.SlicOptions()
+
+
+def options(params) -> "core.SlicOptions":
+    """The native superpixel options from :class:`sss_fast.Params`."""
+    return core.SlicOptions(n_segments=params.n_superpixels, iterations=params.slic_iterations)
 
 
 @dataclass(frozen=True)
@@ -47,43 +53,8 @@ class RegionGraph:
         return self.labels.shape
 
 
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return int(value)
-
-
-def _as_labels(labels, name: str = "labels"):
-    """Validate a label map; return it as C-contiguous int32 and its region count."""
-    a = labels if isinstance(labels, np.ndarray) else np.asarray(labels)
-    if a.dtype.kind not in "iu":
-        raise TypeError(
-            f"{name} must be an integer array, got dtype {a.dtype}; "
-            f"pass superpixel labels such as slic(image)"
-        )
-    if a.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D (H, W) array, got shape {a.shape}")
-    if a.size == 0:
-        raise ValueError(f"{name} is empty; pass an (H, W) label map with H, W >= 1")
-    lo, hi = int(a.min()), int(a.max())
-    if lo < 0:
-        raise ValueError(f"{name} contains negative values (min {lo}); labels must be >= 0")
-    if hi >= 2**31 - 1:
-        raise ValueError(f"{name} has values up to {hi}; labels must fit in int32")
-    out = np.ascontiguousarray(a, dtype=np.int32)
-    present = np.bincount(out.ravel(), minlength=hi + 1) > 0
-    if not present.all():
-        missing = int(np.flatnonzero(~present)[0])
-        raise ValueError(
-            f"{name} must be consecutive from 0 (value {missing} is missing); relabel with "
-            f"np.unique({name}, return_inverse=True)[1].reshape({name}.shape)"
-        )
-    return out, hi + 1
-
-
-def slic(image, *, n_segments: int = 2500, iterations: int = 10) -> np.ndarray:
+def slic(image, *, n_segments: int = _DEFAULTS.n_segments,
+         iterations: int = _DEFAULTS.iterations) -> np.ndarray:
     """SLICO superpixels of an RGB image (SPEC §2).
 
     SLIC in CIELAB (sRGB, D65) with SLICO's adaptive compactness, followed by
@@ -94,7 +65,7 @@ def slic(image, *, n_segments: int = 2500, iterations: int = 10) -> np.ndarray:
     Parameters
     ----------
     image : (H, W, 3) array
-        RGB image: float in [0, 1], uint8 or uint16 (see ``sss_fast._validate``);
+        RGB image: float in [0, 1], uint8 or uint16 (see ``sss_fast.edge.validate``);
         H, W >= 3.
     n_segments : int, optional
         Target number of superpixels (a grid of about this many seeds).
@@ -109,9 +80,9 @@ def slic(image, *, n_segments: int = 2500, iterations: int = 10) -> np.ndarray:
         superpixel's first pixel; every superpixel is 8-connected.
     """
     img = as_image(image, min_size=3)
-    n_segments = _positive_int(n_segments, "n_segments")
-    iterations = _positive_int(iterations, "iterations")
-    labels, _ = core.slic(img, n_segments, iterations)
+    opt = core.SlicOptions(n_segments=positive_int(n_segments, "n_segments"),
+                           iterations=positive_int(iterations, "iterations"))
+    labels, _ = core.slic(img, opt)
     return labels
 
 
@@ -129,7 +100,7 @@ def region_graph(labels) -> RegionGraph:
         Centroids are the pixel index of the mean (row, col) of each region,
         each coordinate rounded half away from zero (exactly, in integers).
     """
-    lab, n = _as_labels(labels)
+    lab, n = as_labels(labels)
     centroids, neighbours = core.region_graph(lab, n)
     return RegionGraph(labels=lab, n_regions=n, centroids=centroids, neighbours=neighbours)
 
@@ -151,8 +122,8 @@ def region_means(labels, values, n_regions: int) -> np.ndarray:
     -------
     means : (n_regions, C) float64
     """
-    lab, n = _as_labels(labels)
-    n_regions = _positive_int(n_regions, "n_regions")
+    lab, n = as_labels(labels)
+    n_regions = positive_int(n_regions, "n_regions")
     if n_regions != n:
         raise ValueError(
             f"n_regions is {n_regions} but labels has {n} regions (labels.max() + 1); "
@@ -162,7 +133,8 @@ def region_means(labels, values, n_regions: int) -> np.ndarray:
     return core.region_means(lab, vals, n_regions)
 
 
-def superpixels(image, *, n_segments: int = 2500, iterations: int = 10) -> RegionGraph:
+def superpixels(image, *, n_segments: int = _DEFAULTS.n_segments,
+                iterations: int = _DEFAULTS.iterations) -> RegionGraph:
     """SLICO superpixels of ``image`` and their region graph.
 
     Shorthand for ``region_graph(slic(image, n_segments=..., iterations=...))``;
