@@ -80,6 +80,7 @@ class EigsOptions:
     max_basis: int
     tol: float
     residual_tol: float
+    float_basis: bool
     shift: float
     indefinite_shift: float
     initial_shift: float
@@ -107,6 +108,12 @@ class EigsResult:
     time_factor: float
     time_solve: float
     time_apply: float
+    time_orthogonalise: float
+    time_check: float
+    time_restart: float
+    time_vectors: float
+    time_residuals: float
+    residual_history: numpy.typing.NDArray[numpy.float64]
     status: SolverStatus
 
 class GroupingOptions:
