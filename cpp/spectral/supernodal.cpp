@@ -437,6 +437,14 @@ void SupernodalCholesky::analyze(const CsrView<I>& a) {
         // every row of the structure must belong to an ancestor
         nodes_[s].rows = std::move(rows);
     }
+    factor_size_ = 0;
+    for (index_t s = 0; s < ns; ++s) {
+        const index_t nj = tree_.begin[s + 1] - tree_.begin[s];
+        nodes_[s].offset = factor_size_;
+        factor_size_ += (nj + static_cast<index_t>(nodes_[s].rows.size())) * nj;
+    }
+    factor_.reset();
+    analyzed_ = true;
     factored_ = false;
 }
 
@@ -487,7 +495,7 @@ void SupernodalCholesky::factor_node(const CsrView<I>& a, index_t s,
             f22.selfadjointView<Eigen::Lower>().rankUpdate(f21, -1.0);
         }
     }
-    nodes_[s].l.assign(f.data(), f.data() + nf * nj);
+    std::copy(f.data(), f.data() + nf * nj, factor_.get() + nodes_[s].offset);
     if (nr > 0) {
         upd[s].resize(static_cast<size_t>(nr * nr));
         MapCM(upd[s].data(), nr, nr) = f.bottomRightCorner(nr, nr);
@@ -497,12 +505,15 @@ void SupernodalCholesky::factor_node(const CsrView<I>& a, index_t s,
 template <class I>
 bool SupernodalCholesky::factorize(const CsrView<I>& a, double shift, bool ldlt_root) {
     require(a.rows == tree_.n, "matrix size does not match the ordering");
+    require(analyzed_, "factorize() before analyze()");
     shift_ = shift;
     factored_ = false;
     ldlt_root_ = ldlt_root;
     root_d_.clear();
     negative_pivots_ = 0;
     const index_t ns = tree_.size();
+    // uninitialised: each page is first touched by the thread that factors its front
+    if (!factor_) factor_.reset(new double[static_cast<size_t>(std::max<index_t>(factor_size_, 1))]);
     std::vector<std::vector<double>> upd(static_cast<size_t>(ns));
     std::atomic<bool> not_pd{false};
     ExceptionCollector errors;
@@ -570,11 +581,11 @@ void SupernodalCholesky::forward_node(index_t s, double* xp, index_t k,
         std::vector<double>().swap(upd[ch]);
     }
     if (nj > 0 && !root_d_.empty() && s == tree_.size() - 1) {
-        CMapCM l(nodes_[s].l.data(), nf, nj);
+        CMapCM l(node_factor(s), nf, nj);
         l.topRows(nj).triangularView<Eigen::UnitLower>().solveInPlace(yj);
         for (index_t i = 0; i < nj; ++i) yj.row(i) /= root_d_[i];
     } else if (nj > 0) {
-        dispatch_forward(nodes_[s].l.data(), nj, nr, xp + b0 * k, mine.data(), k, par);
+        dispatch_forward(node_factor(s), nj, nr, xp + b0 * k, mine.data(), k, par);
     }
     upd[s] = std::move(mine);
 }
@@ -594,11 +605,11 @@ void SupernodalCholesky::backward_node(index_t s, double* xp, index_t k,
         }
     }
     if (!root_ldlt) {
-        dispatch_backward(nodes_[s].l.data(), nj, nr, xp + b0 * k, tmp.data(), k, par);
+        dispatch_backward(node_factor(s), nj, nr, xp + b0 * k, tmp.data(), k, par);
         return;
     }
     MapRM yj(xp + b0 * k, nj, k);
-    CMapCM l(nodes_[s].l.data(), nf, nj);
+    CMapCM l(node_factor(s), nf, nj);
     if (nr > 0) {
         MapRM xr(tmp.data(), nr, k);
         yj.noalias() -= l.bottomRows(nr).transpose() * xr;

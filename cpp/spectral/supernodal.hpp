@@ -10,6 +10,7 @@
 // A solve with k right-hand sides makes one pass over the factor, with
 // BLAS-3 shaped kernels, so blocks of vectors cost far less per vector.
 #pragma once
+#include <memory>
 #include <vector>
 
 #include "common/types.hpp"
@@ -49,8 +50,9 @@ public:
 private:
     struct Node {
         std::vector<index_t> rows;  // structure below the diagonal block (positions, sorted)
-        std::vector<double> l;      // (nj + nr) x nj column-major: [L11; L21]
+        index_t offset = 0;         // of its (nj + nr) x nj column-major [L11; L21] in factor_
     };
+    const double* node_factor(index_t s) const { return factor_.get() + nodes_[s].offset; }
     template <class I>
     void factor_node(const CsrView<I>& a, index_t s, std::vector<std::vector<double>>& upd,
                      std::vector<int>& map) const;
@@ -71,6 +73,12 @@ private:
     double shift_ = 0.0;
     bool factored_ = false;
     bool ldlt_root_ = false;
+    // All fronts' factor columns in one allocation (sized by analyze): not
+    // interleaved on the heap with the transient update matrices, so that
+    // their pages go back to the system once the factorisation is done.
+    mutable std::unique_ptr<double[]> factor_;
+    index_t factor_size_ = 0;
+    bool analyzed_ = false;
     mutable std::vector<double> root_d_;  // D of the root's L D L^T
     mutable std::vector<double> solve_buffer_;  // permuted right-hand sides (solve)
     index_t negative_pivots_ = 0;
