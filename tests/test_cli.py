@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import sss_fast
 from sss_fast.app import cli
 
 PYTHON_DIR = Path(__file__).resolve().parents[1] / "python"
@@ -132,6 +133,16 @@ def test_fast_preset_flag(inputs, tmp_path):
     bad = run_cli("segment", inputs / "face.png", "-o", tmp_path, "--method",
                   "spectral-matting", "--fast", "-q")
     assert bad.returncode == 2 and "--fast" in bad.stderr
+
+
+def test_full_resolution_flag():
+    args = cli.build_parser().parse_args(["segment", "x.png", "--full-resolution"])
+    assert cli._params(args).spectral_max_pixels is None
+    args = cli.build_parser().parse_args(["segment", "x.png"])
+    assert cli._params(args).spectral_max_pixels == sss_fast.Params().spectral_max_pixels
+    args = cli.build_parser().parse_args(["segment", "x.png", "--full-resolution", "--fast"])
+    with pytest.raises(cli.CLIError, match="--full-resolution"):
+        cli._params(args)
 
 
 def test_spectral_matting_method(inputs, tmp_path):

@@ -167,6 +167,47 @@ def test_fast_preset(scene, scene_result):
         sss_fast.Params(spectral_scale=5)
 
 
+def test_spectral_factor():
+    """Images over Params.spectral_max_pixels run the spectral part downsampled."""
+    p = sss_fast.Params()
+    assert p.spectral_max_pixels == 2048 * 2048
+    assert p.spectral_factor(2048, 2048) == 1 and p.spectral_factor(640, 640) == 1
+    assert p.spectral_factor(2049, 2048) == 2 and p.spectral_factor(4000, 3000) == 2
+    assert p.spectral_factor(6000, 4000) == 3        # 2000 × 1334; 2 would leave 3000 × 2000
+    assert p.spectral_factor(4000, 6000) == 3
+    assert sss_fast.Params(spectral_scale=2).spectral_factor(512, 512) == 2
+    assert sss_fast.Params(spectral_scale=2).spectral_factor(6000, 4000) == 3
+    small = sss_fast.Params(spectral_max_pixels=1024 * 1024)
+    assert small.spectral_factor(2048, 1536) == 2 and small.spectral_factor(4000, 3000) == 4
+    full = sss_fast.Params(spectral_max_pixels=None)
+    assert full.spectral_factor(8000, 6000) == 1
+    assert sss_fast.Params.reference().spectral_max_pixels is None
+    # the shorter side keeps at least 16 pixels
+    assert sss_fast.Params(spectral_max_pixels=1024).spectral_factor(20, 100000) == 1
+    assert sss_fast.Params(spectral_max_pixels=1024).spectral_factor(40, 4000) == 2
+    for bad in (0, 1023, 1.5e6, True, "1e6"):
+        with pytest.raises(ValueError, match="spectral_max_pixels"):
+            sss_fast.Params(spectral_max_pixels=bad)
+
+
+def test_spectral_max_pixels_runs_the_fast_path(scene):
+    """A cap the image exceeds takes the same path as spectral_scale=2."""
+    img, feat, _ = scene
+    h, w = img.shape[:2]
+    cap = sss_fast.Params(n_superpixels=150, spectral_max_pixels=h * w // 2)
+    r = sss_fast.segment(img, feat, n_layers=3, params=cap, seed=7321)
+    assert r.info["spectral_scale"] == 2
+    half = sss_fast.segment(img, feat, n_layers=3, seed=7321,
+                            params=sss_fast.Params(n_superpixels=150, spectral_scale=2))
+    np.testing.assert_array_equal(r.layers, half.layers)
+    # the memory estimate follows the factor
+    from sss_fast.edge.resources import estimate_peak_memory
+
+    big = estimate_peak_memory(4000, 6000, sss_fast.Params(spectral_max_pixels=None))
+    capped = estimate_peak_memory(4000, 6000, sss_fast.Params())
+    assert capped < big / 3
+
+
 def test_downsample_upsample():
     from sss_fast.pipeline import downsample, upsample
 

@@ -281,9 +281,7 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
         feats = prepare_features(features, img, params)
     _warn_degenerate(img, feats)
 
-    f = params.spectral_scale
-    if f > 1 and min(h, w) // f < 16:
-        f = 1  # too small to downsample: the preset runs at full resolution
+    f = params.spectral_factor(h, w)
     info["spectral_scale"] = f
     if f == 1:
         sp_img, sp_feats = img, feats

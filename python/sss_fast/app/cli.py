@@ -158,6 +158,10 @@ def _add_common(p: argparse.ArgumentParser, *, default_format: str = "png") -> N
     g.add_argument("--fast", action="store_true",
                    help="quick preview: the spectral part at half resolution, the relaxed "
                         "stage at full resolution (about 2x faster at 640x640, softer transitions)")
+    g.add_argument("--full-resolution", action="store_true",
+                   help="run the spectral part at full resolution at any size (default: images "
+                        "over 2048x2048 pixels run it downsampled, as --fast does, to bound "
+                        "its time and memory)")
     g.add_argument("--threads", type=_positive, metavar="N",
                    help="native threads (default: all cores; batch workers: cores / workers)")
     o = p.add_argument_group("output")
@@ -249,6 +253,11 @@ def _params(args):
         from ..pipeline import PRESETS
 
         changes.update(PRESETS["fast"])
+    if args.full_resolution:
+        if args.method != "sss" or args.fast:
+            raise CLIError("--full-resolution is a setting of --method sss without --fast",
+                           EXIT_USAGE)
+        changes["spectral_max_pixels"] = None
     try:
         return replace(p, **changes)
     except (TypeError, ValueError) as exc:

@@ -14,7 +14,7 @@ gives the paper's reference values throughout. Build variants with
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Tuple, Union
+from typing import Optional, Tuple, Union
 
 from .._native import core
 
@@ -31,6 +31,15 @@ _GF = core.GuidedFilterOptions()
 
 #: Names of the eigen stage's Krylov drivers (cpp/spectral/eigs.hpp, kMethodNames).
 EIG_METHODS = tuple(core.EigenMethod.__members__)
+
+#: Default of ``Params.spectral_max_pixels`` (2048², 4.2 MP), chosen by
+#: measurement (README, "Where we differ from the paper").
+DEFAULT_SPECTRAL_MAX_PIXELS = 2048 * 2048
+#: Smallest cap accepted: below it the spectral part has too few pixels for
+#: its superpixels and eigenvectors.
+MIN_SPECTRAL_PIXELS = 32 * 32
+#: The spectral part never runs on an image with a side shorter than this.
+MIN_SPECTRAL_SIDE = 16
 
 __all__ = ["Params", "EIG_METHODS"]
 
@@ -105,6 +114,16 @@ class Params:
     #: relaxed sparsification runs at full resolution. 1 (default) is the
     #: paper; 2 is ``segment(..., preset="fast")``, for previews.
     spectral_scale: int = 1
+    #: Largest image the spectral part runs on, in pixels. A larger image is
+    #: downsampled by the smallest integer factor (at least ``spectral_scale``)
+    #: that brings it under this, as ``spectral_scale`` does, so the eigen
+    #: stage — a sparse factorisation, N^1.5 in flops, and most of the
+    #: memory — stops growing with the image; the relaxed stage still runs
+    #: at full resolution. Default 4 194 304 (2048²; departure, see the
+    #: README): a 12 MP photo runs its spectral part at 3 MP and fits in
+    #: ~11 GB instead of ~40 GB. Images up to the cap are unaffected. None
+    #: runs every size at full resolution (the paper).
+    spectral_max_pixels: Optional[int] = DEFAULT_SPECTRAL_MAX_PIXELS
 
     # --- constrained sparsification (SPEC §7) -----------------------------------
     #: Feature directions proposed for the eigenbasis (``sss_fast.stages.subspace``):
@@ -256,6 +275,11 @@ class Params:
         if self.spectral_scale not in (1, 2, 3, 4):
             raise ValueError("Params.spectral_scale must be 1 (full resolution), 2, 3 or 4, "
                              f"got {self.spectral_scale!r}")
+        cap = self.spectral_max_pixels
+        if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int)
+                                or cap < MIN_SPECTRAL_PIXELS):
+            raise ValueError(f"Params.spectral_max_pixels must be None (no cap) or an int >= "
+                             f"{MIN_SPECTRAL_PIXELS}, got {cap!r}")
         if self.n_layers != "auto" and (isinstance(self.n_layers, bool)
                                         or not isinstance(self.n_layers, int)
                                         or self.n_layers < 1):
@@ -287,6 +311,19 @@ class Params:
         if any(not isinstance(i, int) or i < 1 for i in self.prune_after):
             raise ValueError("Params.prune_after must hold 1-based iteration numbers")
 
+    def spectral_factor(self, height: int, width: int) -> int:
+        """The factor the spectral part of an image of this size is downsampled
+        by: ``spectral_scale``, raised until the downsampled image has at most
+        ``spectral_max_pixels`` pixels, lowered so that its shorter side keeps
+        at least 16 pixels (1 = full resolution)."""
+        h, w = max(1, int(height)), max(1, int(width))
+        f = self.spectral_scale
+        cap = self.spectral_max_pixels
+        if cap is not None:
+            while (-(-h // f)) * (-(-w // f)) > cap:
+                f += 1
+        return max(1, min(f, min(h, w) // MIN_SPECTRAL_SIDE))
+
     @classmethod
     def reference(cls, **changes) -> "Params":
         """The paper's reference values throughout (SPEC.md), undoing every departure.
@@ -294,6 +331,7 @@ class Params:
         ``Params.reference(n_layers=4)`` also applies ``changes``.
         """
         ref = dict(sigma_semantic=0.01, sigma_color=0.01, initial_points="features",
-                   grouping="features", feature_subspace=0, constrained_stride=1)
+                   grouping="features", feature_subspace=0, constrained_stride=1,
+                   spectral_max_pixels=None)
         ref.update(changes)
         return cls(**ref)

@@ -10,13 +10,18 @@ eigenvector copies (a few M·N doubles) and the supernodal Cholesky factor
 (measured at 110–260 entries per pixel for the pixel grid, not growing past
 256², plus a dense block for the s superpixel nodes ordered last)::
 
-    eigen   ≈ 3.2 MB + N·(2373 + 25.8·M) B + 18.0·s² B
+    eigen   ≈ 3.2 MB + N·(1105 + 25.8·M) B + 18.0·s² B
     sparse  ≈ 8·N·(3·M + 4·K₀ + 24) B          (constrained stage)
-    reduce  ≈ 8·N·(3.5·D + 60) B               (raw features with D ≠ 3)
+    reduce  ≈ 8·N_full·(3.5·D + 60) B          (raw features with D ≠ 3)
+    relax   ≈ 8·N_full·(12·K + 45) B           (only when downsampled)
 
-with N = H·W, M = ``n_eigenvectors``, K₀ = ``n_initial_components``,
-s = min(``n_superpixels``, N/16); the estimate is the largest of the three
-times a safety margin of 1.25 (the fit is within 7 % of every measurement).
+with N = H·W of the image the spectral part runs on (downsampled by
+``Params.spectral_factor``), N_full the full image's pixels, M =
+``n_eigenvectors``, K₀ = ``n_initial_components``, K = the layers (at
+least 5), s = min(``n_superpixels``, N/16); the estimate is the largest of
+the four times a safety margin of 1.25 (the fit is within 7 % of every
+measurement at full resolution; the relax term is from one measurement
+of the full-resolution Laplacian and relaxed stage at 1024², 825 MiB).
 
 Available memory is ``MemAvailable`` from ``/proc/meminfo`` (else
 ``sysconf``), lowered to the room left under a cgroup memory limit when the
@@ -38,12 +43,22 @@ __all__ = ["MemoryLimitError", "estimate_peak_memory", "available_memory", "chec
 
 # Fitted coefficients (bytes); see the module docstring.
 _EIG_BASE = 3.18e6
-_EIG_PER_PIXEL = 2373.0
+# 2373 fitted at 64²–480² (module docstring); lowered to 1105 on 2026-12-05
+# so that the model meets the slimmer eigen stage measured at 640², 1024²
+# and 2048×1536 (docia, defaults: VmHWM 1.35 / 3.31 / 10.81 GiB, i.e.
+# 3685 B per pixel all told at 2048×1536) — at 2373 it asked for 1.7× the
+# memory used and refused large images that fit.
+_EIG_PER_PIXEL = 1105.0
 # 24.2 fitted when the Krylov basis held M + M/10 + 64 vectors; it now holds
 # M + 3M/10 + 64 (spectral.py keeps more Ritz pairs across restarts): 0.2·M
 # more vectors of 8 bytes per pixel.
 _EIG_PER_PIXEL_M = 24.2 + 1.6
 _EIG_SPECIAL_SQ = 18.0
+# Full-resolution superpixels, Laplacian and relaxed stage (8-byte words per
+# pixel, K layers): 825 MiB measured at 1024² with K = 5.
+_RELAXED_PER_LAYER = 12.0
+_RELAXED_BASE = 45.0
+_RELAXED_LAYERS = 5
 #: Safety factor applied to the fitted model.
 _MARGIN = 1.25
 
@@ -86,11 +101,13 @@ def estimate_peak_memory(height: int, width: int, params: Optional[Params] = Non
         imported modules are not counted.
     """
     params = Params() if params is None else params
-    # The spectral part runs on the image downsampled by spectral_scale.
-    f = params.spectral_scale
     # (at least one pixel: the check runs on peeked shapes, before the image
     # is validated, so an empty image gets the image's error, not this one's)
-    height, width = max(1, -(-int(height) // f)), max(1, -(-int(width) // f))
+    full_h, full_w = max(1, int(height)), max(1, int(width))
+    n_full = full_h * full_w
+    # The spectral part runs on the image downsampled by this factor.
+    f = params.spectral_factor(full_h, full_w)
+    height, width = -(-full_h // f), -(-full_w // f)
     n = height * width
     # The counts as the pipeline caps them for small images.
     m = min(params.n_eigenvectors, max(2, (n - 2) // 2))
@@ -111,8 +128,13 @@ def estimate_peak_memory(height: int, width: int, params: Optional[Params] = Non
     else:
         n_s = grid_sample_count(height, width, stride)
         sparse = 8.0 * (n * (m + k0) + n_s * (2 * m + 4 * k0 + 24))
-    reduce = 8.0 * n * (3.5 * d + 60) if d != 3 else 0.0
-    return int(_MARGIN * max(eigen, sparse, reduce))
+    reduce = 8.0 * n_full * (3.5 * d + 60) if d != 3 else 0.0
+    # Downsampled, the full-resolution Laplacian and relaxed stage come after
+    # the spectral part (below the spectral peak at f = 1).
+    k = params.n_layers if isinstance(params.n_layers, int) else _RELAXED_LAYERS
+    relax = 8.0 * n_full * (_RELAXED_PER_LAYER * max(k, _RELAXED_LAYERS) + _RELAXED_BASE) \
+        if f > 1 else 0.0
+    return int(_MARGIN * max(eigen, sparse, reduce, relax))
 
 
 def _read_int(path: str) -> Optional[int]:
