@@ -92,7 +92,8 @@ def estimate_peak_memory(height: int, width: int, params: Optional[Params] = Non
     n_feature_channels : int
         Channels D of the features passed (3 for reduced features).
     superpixels : bool
-        False for the spectral matting baseline (no superpixel nodes).
+        False for the spectral matting baseline (no superpixel nodes, never
+        downsampled).
 
     Returns
     -------
@@ -105,8 +106,9 @@ def estimate_peak_memory(height: int, width: int, params: Optional[Params] = Non
     # is validated, so an empty image gets the image's error, not this one's)
     full_h, full_w = max(1, int(height)), max(1, int(width))
     n_full = full_h * full_w
-    # The spectral part runs on the image downsampled by this factor.
-    f = params.spectral_factor(full_h, full_w)
+    # segment's spectral part runs on the image downsampled by this factor
+    # (spectral matting, superpixels=False, never downsamples).
+    f = params.spectral_factor(full_h, full_w) if superpixels else 1
     height, width = -(-full_h // f), -(-full_w // f)
     n = height * width
     # The counts as the pipeline caps them for small images.
@@ -244,7 +246,8 @@ def check_memory(height: int, width: int, params: Optional[Params] = None,
         raise MemoryLimitError(
             f"{what_runs} needs about {format_bytes(need)} for a {height}×{width} image but only "
             f"{format_bytes(limit)} is {what}; downscale the image, lower "
-            f"Params.n_eigenvectors / n_initial_components, or raise max_memory"
+            f"Params.n_eigenvectors / n_initial_components"
+            + (" / spectral_max_pixels" if superpixels else "") + ", or raise max_memory"
             + (" (max_memory=<bytes> overrides the available-memory check)"
                if max_memory is None else "")
         )
