@@ -206,6 +206,10 @@ def test_spectral_max_pixels_runs_the_fast_path(scene):
     big = estimate_peak_memory(4000, 6000, sss_fast.Params(spectral_max_pixels=None))
     capped = estimate_peak_memory(4000, 6000, sss_fast.Params())
     assert capped < big / 3
+    # spectral matting never downsamples: the cap does not lower its estimate
+    assert (estimate_peak_memory(4000, 6000, sss_fast.Params(), superpixels=False)
+            == estimate_peak_memory(4000, 6000, sss_fast.Params(spectral_max_pixels=None),
+                                    superpixels=False))
 
 
 def test_downsample_upsample():
