@@ -115,7 +115,9 @@ def main():
                 rec.update(variant=name, width=w, height=h, pixels=w * h)
                 layers[name] = np.load(path)
                 t = rec["timings"]
-                print(f"{w}x{h} {name:15s} total {t['total']:7.1f} s  "
+                label = (f"cap {args.spectral_max_pixels}" if name == "default"
+                         and args.spectral_max_pixels is not None else name)
+                print(f"{w}x{h} {label:15s} total {t['total']:7.1f} s  "
                       + " ".join(f"{k} {t.get(k, 0.0):.2f}" for k in STAGES[:-1])
                       + f"  peak {rec['peak_bytes'] / 2**30:.2f} GiB  spectral scale "
                       f"{rec['spectral_scale']}  stride {rec['constrained_stride']}  applied "
