@@ -18,10 +18,13 @@ eigenvector copies (a few M·N doubles) and the supernodal Cholesky factor
 with N = H·W of the image the spectral part runs on (downsampled by
 ``Params.spectral_factor``), N_full the full image's pixels, M =
 ``n_eigenvectors``, K₀ = ``n_initial_components``, K = the layers (at
-least 5), s = min(``n_superpixels``, N/16); the estimate is the largest of
-the four times a safety margin of 1.25 (the fit is within 7 % of every
-measurement at full resolution; the relax term is from one measurement
-of the full-resolution Laplacian and relaxed stage at 1024², 825 MiB).
+least 5; ``auto_max_layers`` for "auto"), s = min(``n_superpixels``, N/16); the estimate is the largest of
+the four times a safety margin of 1.25. The eigen term was fitted within
+7 % of measurements at 64²–480²; its per-pixel constant was later lowered
+to meet the slimmer eigen stage at 640²–2048×1536 (see ``_EIG_PER_PIXEL``),
+so it errs on the safe side at small sizes. The relax term is from one
+measurement of the full-resolution Laplacian and relaxed stage at 1024²
+(825 MiB).
 
 Available memory is ``MemAvailable`` from ``/proc/meminfo`` (else
 ``sysconf``), lowered to the room left under a cgroup memory limit when the
@@ -133,7 +136,7 @@ def estimate_peak_memory(height: int, width: int, params: Optional[Params] = Non
     reduce = 8.0 * n_full * (3.5 * d + 60) if d != 3 else 0.0
     # Downsampled, the full-resolution Laplacian and relaxed stage come after
     # the spectral part (below the spectral peak at f = 1).
-    k = params.n_layers if isinstance(params.n_layers, int) else _RELAXED_LAYERS
+    k = params.n_layers if isinstance(params.n_layers, int) else params.auto_max_layers
     relax = 8.0 * n_full * (_RELAXED_PER_LAYER * max(k, _RELAXED_LAYERS) + _RELAXED_BASE) \
         if f > 1 else 0.0
     return int(_MARGIN * max(eigen, sparse, reduce, relax))
