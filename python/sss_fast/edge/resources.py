@@ -18,8 +18,9 @@ eigenvector copies (a few M·N doubles) and the supernodal Cholesky factor
 with N = H·W of the image the spectral part runs on (downsampled by
 ``Params.spectral_factor``), N_full the full image's pixels, M =
 ``n_eigenvectors``, K₀ = ``n_initial_components``, K = the layers (at
-least 5; ``auto_max_layers`` for "auto"), s = min(``n_superpixels``, N/16); the estimate is the largest of
-the four times a safety margin of 1.25. The eigen term was fitted within
+least 5; ``auto_max_layers`` for "auto"), s = min(``n_superpixels``,
+N/16); the estimate is the largest of the four times a safety margin of
+1.25. The eigen term was fitted within
 7 % of measurements at 64²–480²; its per-pixel constant was later lowered
 to meet the slimmer eigen stage at 640²–2048×1536 (see ``_EIG_PER_PIXEL``),
 so it errs on the safe side at small sizes. The relax term is from one
