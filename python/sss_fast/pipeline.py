@@ -223,7 +223,7 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
         ``"fast"``: a quick preview. The spectral part (superpixels to
         grouping) runs at half resolution, the grouped layers are upsampled and
         the relaxed sparsification runs at full resolution
-        (``Params.spectral_scale=2``; 8.3 s against the defaults' 15.4 s at
+        (``Params.spectral_scale=2``; 8.0 s against the defaults' 17.0 s at
         640×640, softer transitions; see README). None: ``params`` as given.
         Independently of the preset, an image over ``Params.spectral_max_pixels``
         (default 2048², 4.2 MP) runs its spectral part downsampled by the
