@@ -296,9 +296,14 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
     sp_params = _scaled_params(params, sp_img.shape[0] * sp_img.shape[1])
     sp = _spectral_stages(sp_img, sp_feats, sp_params, seed, strict, clock, info)
     grouped = sp["grouped"]
+    n_components = int(sp["components"].shape[0])
     if f == 1:
         graph, lap = sp["graph"], sp["laplacian"]
-    else:
+    if not return_intermediates:
+        # Drop the eigenvectors and components before the full-resolution
+        # stages: downsampled, the relaxed stage can be the run's peak.
+        sp = None
+    if f > 1:
         # Bilinear weights sum to one, so the upsampled layers still do.
         with clock("grouping", announce=False):
             grouped = upsample(grouped.reshape(-1, *sp_img.shape[:2]), (h, w)).reshape(-1, h * w)
@@ -306,9 +311,8 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
         graph, lap = _superpixels_and_laplacian(img, feats, params, clock, announce=False)
     info["n_layers"] = int(grouped.shape[0])
     if params.n_layers != "auto" and grouped.shape[0] < params.n_layers:
-        comps = sp["components"]
-        why = ("the image has fewer distinct regions" if comps.shape[0] > grouped.shape[0] else
-               f"only {comps.shape[0]} soft component(s) survived constrained sparsification; "
+        why = ("the image has fewer distinct regions" if n_components > grouped.shape[0] else
+               f"only {n_components} soft component(s) survived constrained sparsification; "
                "raise Params.n_initial_components for more")
         warnings.warn(
             f"segment: only {grouped.shape[0]} layer(s) found where {params.n_layers} were asked "

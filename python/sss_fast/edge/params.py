@@ -121,7 +121,7 @@ class Params:
     #: memory — stops growing with the image; the relaxed stage still runs
     #: at full resolution. Default 4 194 304 (2048²; departure, see the
     #: README): a 12 MP photo runs its spectral part at 3 MP, estimated at
-    #: 13 GiB instead of 52 GiB. Images up to the cap are unaffected. None
+    #: 16 GiB instead of 52 GiB. Images up to the cap are unaffected. None
     #: runs every size at full resolution (the paper).
     spectral_max_pixels: Optional[int] = DEFAULT_SPECTRAL_MAX_PIXELS
 

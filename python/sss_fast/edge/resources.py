@@ -13,7 +13,7 @@ eigenvector copies (a few M·N doubles) and the supernodal Cholesky factor
     eigen   ≈ 3.2 MB + N·(1105 + 25.8·M) B + 18.0·s² B
     sparse  ≈ 8·N·(3·M + 4·K₀ + 24) B          (constrained stage)
     reduce  ≈ 8·N_full·(3.5·D + 60) B          (raw features with D ≠ 3)
-    relax   ≈ 8·N_full·(12·K + 45) B           (only when downsampled)
+    relax   ≈ 8·N_full·(12·K + 80) B           (only when downsampled)
 
 with N = H·W of the image the spectral part runs on (downsampled by
 ``Params.spectral_factor``), N_full the full image's pixels, M =
@@ -24,8 +24,8 @@ N/16); the estimate is the largest of the four times a safety margin of
 7 % of measurements at 64²–480²; its per-pixel constant was later lowered
 to meet the slimmer eigen stage at 640²–2048×1536 (see ``_EIG_PER_PIXEL``),
 so it errs on the safe side at small sizes. The relax term is from one
-measurement of the full-resolution Laplacian and relaxed stage at 1024²
-(825 MiB).
+measurement of ``segment`` at 2400×1800 with the spectral part at
+1200×900 (peak in the relaxed stage, 4.47 GiB).
 
 Available memory is ``MemAvailable`` from ``/proc/meminfo`` (else
 ``sysconf``), lowered to the room left under a cgroup memory limit when the
@@ -58,10 +58,12 @@ _EIG_PER_PIXEL = 1105.0
 # more vectors of 8 bytes per pixel.
 _EIG_PER_PIXEL_M = 24.2 + 1.6
 _EIG_SPECIAL_SQ = 18.0
-# Full-resolution superpixels, Laplacian and relaxed stage (8-byte words per
-# pixel, K layers): 825 MiB measured at 1024² with K = 5.
+# Full-resolution superpixels, Laplacian and relaxed stage, with the image
+# and features (8-byte words per pixel, K layers): segment's VmHWM over the
+# loaded inputs was 4.47 GiB at 2400×1800 (spectral part at 1200×900, K = 5,
+# the peak in the relaxed stage), 1111 B per pixel.
 _RELAXED_PER_LAYER = 12.0
-_RELAXED_BASE = 45.0
+_RELAXED_BASE = 80.0
 _RELAXED_LAYERS = 5
 #: Safety factor applied to the fitted model.
 _MARGIN = 1.25
