@@ -9,7 +9,8 @@ given by ``--spectral-max-pixels``) and, where asked, with
 ``spectral_max_pixels=None`` (every stage at full resolution, the paper),
 each run in its own subprocess with the threads pinned. It
 prints the stage times, the peak memory (VmHWM), the log-log slope of each
-variant's total against the pixel count, and the capped layers against the
+variant's total against the pixel count (``suite_analysis.loglog_slope``,
+the fit of ``run_suite.py``'s target), and the capped layers against the
 full-resolution ones at the same size (mean |Δα| and the fraction of pixels
 where some layer moved by more than 0.1, layers matched by overlap).
 
@@ -37,27 +38,24 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from bench_pipeline import compare_layers  # noqa: E402
+from suite_analysis import loglog_slope  # noqa: E402
+from suite_run import child_env  # noqa: E402
 
 STAGES = ("features", "superpixels", "laplacian", "eigenvectors", "constrained", "grouping",
           "relaxed", "cleanup", "total")
 
 CHILD = r"""
-import json, sys, time
+import json, sys
 import numpy as np
-sys.path.insert(0, sys.argv[1])
-from suite_run import load_docia
-w, h, seed, cap, out = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
+from suite_run import load_docia, proc_status
+w, h, seed, cap, out = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 img, feat = load_docia(w, h)
 import sss_fast
 p = (sss_fast.Params() if cap == "default" else
      sss_fast.Params(spectral_max_pixels=None if cap == "none" else int(cap)))
 r = sss_fast.segment(img, feat, seed=seed, params=p)
 np.save(out, r.layers)
-hwm = 0
-for line in open("/proc/self/status"):
-    if line.startswith("VmHWM:"):
-        hwm = int(line.split()[1]) * 1024
-print(json.dumps({"timings": r.timings, "peak_bytes": hwm,
+print(json.dumps({"timings": r.timings, "peak_bytes": proc_status()["VmHWM"],
                   "spectral_scale": r.info["spectral_scale"],
                   "constrained_stride": r.info["constrained_stride"],
                   "n_applied": r.info["eigen"].get("n_applied"),
@@ -65,15 +63,6 @@ print(json.dumps({"timings": r.timings, "peak_bytes": hwm,
 """
 
 VARIANTS = ("default", "full-resolution")
-
-
-def slope(rows, key="total"):
-    """Least-squares slope of log(time) against log(pixels)."""
-    if len(rows) < 2:
-        return float("nan")
-    x = np.log([r["pixels"] for r in rows])
-    y = np.log([r["timings"][key] for r in rows])
-    return float(np.polyfit(x, y, 1)[0])
 
 
 def main():
@@ -90,11 +79,7 @@ def main():
     sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",") if s]
     full = (set(sizes) if args.full_sizes == "all" else
             {tuple(int(v) for v in s.split("x")) for s in args.full_sizes.split(",") if s})
-    env = dict(os.environ)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        env[var] = str(args.threads)
-    if any((ROOT / "python" / "sss_fast").glob("_core*.so")):
-        env["PYTHONPATH"] = str(ROOT / "python") + os.pathsep + env.get("PYTHONPATH", "")
+    env = child_env(args.threads)  # threads pinned, python/ and bench/ on the path
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for w, h in sizes:
@@ -103,7 +88,7 @@ def main():
                 if name == "full-resolution" and (w, h) not in full:
                     continue
                 path = os.path.join(tmp, f"{w}x{h}-{name}.npy")
-                out = subprocess.run([sys.executable, "-c", CHILD, str(HERE), str(w), str(h),
+                out = subprocess.run([sys.executable, "-c", CHILD, str(w), str(h),
                                       str(args.seed),
                                       ("none" if name == "full-resolution" else
                                        "default" if args.spectral_max_pixels is None else
@@ -142,12 +127,14 @@ def main():
             sel += [r for r in rows if r["variant"] == "default" and r["spectral_scale"] == 1
                     and r["pixels"] not in done]
             sel.sort(key=lambda r: r["pixels"])
-        if len(sel) >= 2:
-            summary[name] = {k: slope(sel, k) for k in ("eigenvectors", "relaxed", "total")}
-            mp = ", ".join(f"{r['pixels'] / 1e6:.2f}" for r in sel)
-            print(f"  {name:15s} total {summary[name]['total']:.2f}, eigenvectors "
-                  f"{summary[name]['eigenvectors']:.2f}, relaxed {summary[name]['relaxed']:.2f} "
-                  f"({mp} MP)")
+        # the fit of run_suite's target: sizes within 0.4–3.2 MP when two are
+        fits = {k: loglog_slope([r["pixels"] for r in sel], [r["timings"][k] for r in sel])
+                for k in ("eigenvectors", "relaxed", "total")}
+        if fits["total"][0] is not None:
+            summary[name] = {k: v[0] for k, v in fits.items()}
+            print(f"  {name:15s} total {fits['total'][0]:.2f}, eigenvectors "
+                  f"{fits['eigenvectors'][0]:.2f}, relaxed {fits['relaxed'][0]:.2f} "
+                  f"({fits['total'][1]})")
     if args.json_out:
         meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "host": platform.node(),
                 "threads": args.threads, "load_avg": os.getloadavg(), "seed": args.seed,

@@ -17,8 +17,8 @@ eigenvector copies (a few M·N doubles) and the supernodal Cholesky factor
 
 with N = H·W of the image the spectral part runs on (downsampled by
 ``Params.spectral_factor``), N_full the full image's pixels, M =
-``n_eigenvectors``, K₀ = ``n_initial_components``, K = the layers (at
-least 5; ``auto_max_layers`` for "auto"), s = min(``n_superpixels``,
+``n_eigenvectors``, K₀ = ``n_initial_components``, K = ``n_layers``
+(``auto_max_layers`` for "auto"), s = min(``n_superpixels``,
 N/16); the estimate is the largest of the four times a safety margin of
 1.25. The eigen term was fitted within
 7 % of measurements at 64²–480²; its per-pixel constant was later lowered
@@ -64,7 +64,6 @@ _EIG_SPECIAL_SQ = 18.0
 # the peak in the relaxed stage), 1111 B per pixel.
 _RELAXED_PER_LAYER = 12.0
 _RELAXED_BASE = 80.0
-_RELAXED_LAYERS = 5
 #: Safety factor applied to the fitted model.
 _MARGIN = 1.25
 
@@ -140,8 +139,7 @@ def estimate_peak_memory(height: int, width: int, params: Optional[Params] = Non
     # Downsampled, the full-resolution Laplacian and relaxed stage come after
     # the spectral part (below the spectral peak at f = 1).
     k = params.n_layers if isinstance(params.n_layers, int) else params.auto_max_layers
-    relax = 8.0 * n_full * (_RELAXED_PER_LAYER * max(k, _RELAXED_LAYERS) + _RELAXED_BASE) \
-        if f > 1 else 0.0
+    relax = 8.0 * n_full * (_RELAXED_PER_LAYER * k + _RELAXED_BASE) if f > 1 else 0.0
     return int(_MARGIN * max(eigen, sparse, reduce, relax))
 
 
