@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -161,3 +163,77 @@ def test_a_dying_worker_takes_only_its_image(folder, tmp_path):
     face = [r for r in s["images"] if r["input"].endswith("face.jpg")][0]
     assert "worker process died" in face["error"]
     assert len(lines) == 4  # every image reported exactly once
+
+
+def test_unreadable_images_are_reported_in_words(tmp_path):
+    """An empty, a truncated and a non-image .png: each failure names the file and
+    the reason, never an object repr; nothing is segmented (no torch needed)."""
+    from PIL import Image
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "empty.png").write_bytes(b"")
+    buf = io.BytesIO()
+    Image.fromarray(np.zeros((40, 40, 3), np.uint8) + 90).save(buf, "PNG")
+    (src / "cut.png").write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    (src / "notes.png").write_text("shopping list: milk, eggs\n")
+    lines = []
+    s = run_batch(src, tmp_path / "out", OPTS, log=lines.append)
+    assert (s["succeeded"], s["failed"]) == (0, 3)
+    errors = {Path(r["input"]).name: r["error"] for r in s["images"]}
+    assert errors["empty.png"].startswith("empty.png: cannot read image: empty file (0 bytes)")
+    assert errors["cut.png"].startswith("cut.png: cannot read image: truncated PNG file")
+    assert errors["notes.png"].startswith("notes.png: cannot read image: not an image (a text")
+    for text in list(errors.values()) + lines:
+        assert " at 0x" not in text and "<_io." not in text and "Error:" not in text, text
+    assert any("empty.png: failed" in ln and "empty file (0 bytes)" in ln for ln in lines)
+
+
+def flat_task(name, image_src, feat_src, opts):
+    """Stands in for the segmentation: two flat layers of the image's size."""
+    from sss_fast.app import export
+
+    try:
+        image = export.read_image(image_src, name=name)
+    except export.InputError as exc:  # broken.png
+        return {"status": "failed", "error": str(exc), "kind": "input", "seconds": 0.0}
+    layers = np.full((2,) + image.shape[:2], 0.5, np.float32)
+    return {"status": "ok", "layers": layers, "image": image, "colors": None,
+            "features": None, "info": {}, "warnings": [], "seconds": 0.0}
+
+
+def test_resume_recomputes_results_missing_a_requested_format(folder, tmp_path):
+    out = tmp_path / "out"
+    npz = replace(OPTS, formats=("npz",))
+    s = run_batch(folder / "in", out, npz, _task_fn=flat_task)
+    assert (s["succeeded"], s["skipped"]) == (3, 0)
+    s = run_batch(folder / "in", out, npz, _task_fn=flat_task)
+    assert (s["succeeded"], s["skipped"]) == (0, 3)
+    # an earlier run without the .ora is not complete for png,ora (the default)
+    s = run_batch(folder / "in", out, replace(OPTS, formats=("npz", "tiff")),
+                  _task_fn=flat_task)
+    assert (s["succeeded"], s["skipped"]) == (3, 0)
+    for name in CROPS:
+        assert (out / f"{name}.tif").is_file()
+    s = run_batch(folder / "in", out, replace(OPTS, formats=("tiff",)), _task_fn=flat_task)
+    assert (s["succeeded"], s["skipped"]) == (0, 3)
+    # a listed file that went missing makes the result incomplete too
+    (out / "hair.tif").unlink()
+    s = run_batch(folder / "in", out, replace(OPTS, formats=("tiff",)), _task_fn=flat_task)
+    assert (s["succeeded"], s["skipped"]) == (1, 2)
+
+
+def test_is_complete_reads_the_manifest(tmp_path):
+    from sss_fast.app import export
+
+    assert export.is_complete(tmp_path, "s", ("png",)) is False  # no manifest
+    (tmp_path / "s.json").write_text("{not json")
+    assert export.is_complete(tmp_path, "s", ("png",)) is False
+    for n in ("s_layer00.png", "s_layer01.png", "s.ora"):
+        (tmp_path / n).write_bytes(b"x")
+    export.write_json(tmp_path / "s.json", {"n_layers": 2, "files": [
+        "s_layer00.png", "s_layer01.png", "s.ora"]})
+    assert export.is_complete(tmp_path, "s", export.DEFAULT_FORMATS)
+    assert not export.is_complete(tmp_path, "s", ("png", "ora"), preview=True)
+    assert not export.is_complete(tmp_path, "s", ("npz",))
+    assert JobOptions().formats == export.DEFAULT_FORMATS == ("png", "ora")

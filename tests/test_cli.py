@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -50,6 +51,7 @@ def inputs(docia, tmp_path_factory):
     Image.fromarray(np.rint(fcrop * 255).astype(np.uint8)).save(d / "face_features.png")
     np.save(d / "small_features.npy", fcrop[:32])
     (d / "corrupt.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is not really a jpeg")
+    (d / "empty.png").write_bytes(b"")
     return d
 
 
@@ -107,6 +109,132 @@ def test_segment_writes_every_format(inputs, tmp_path):
     assert "face: " not in r.stdout  # summary goes to stderr
 
 
+@pytest.fixture(scope="module")
+def default_run(inputs, tmp_path_factory):
+    """``segment face.png -o OUT --preview`` without --format: (OUT, layer count, input)."""
+    out = tmp_path_factory.mktemp("default_run") / "out"
+    r = run_cli("segment", inputs / "face.png", "-o", out, "--features",
+                inputs / "face_features.npy", "--preview", *FAST)
+    assert r.returncode == 0, r.stderr
+    k = json.loads((out / "face.json").read_text())["n_layers"]
+    return out, k, inputs / "face.png"
+
+
+def _png_rgba(data_or_path) -> np.ndarray:
+    from PIL import Image
+
+    src = io.BytesIO(data_or_path) if isinstance(data_or_path, bytes) else data_or_path
+    with Image.open(src) as im:
+        assert im.mode == "RGBA", im.mode
+        return np.asarray(im).copy()
+
+
+def test_segment_writes_pngs_and_an_openraster_file_by_default(default_run):
+    out, k, _ = default_run
+    assert k >= 2
+    names = {p.name for p in out.iterdir()}
+    assert names == {f"face_layer{i:02d}.png" for i in range(k)} | {
+        "face.ora", "face_preview.png", "face.json"}
+    manifest = json.loads((out / "face.json").read_text())
+    assert set(manifest["files"]) == names - {"face.json"}
+
+
+def test_default_ora_opens_as_gimp_and_krita_read_it(default_run):
+    """The OpenRaster checks of an editor's loader: a zip whose first member is
+    ``mimetype``, stored uncompressed with no extra field (so the bytes
+    ``image/openraster`` sit at offset 38), a ``stack.xml`` whose every layer
+    names a PNG in the zip, the merged image and the thumbnail."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    from PIL import Image
+
+    out, k, photo = default_run
+    raw = (out / "face.ora").read_bytes()
+    assert raw[:4] == b"PK\x03\x04" and raw[30:38] == b"mimetype"
+    assert raw[38:54] == b"image/openraster"
+    with zipfile.ZipFile(out / "face.ora") as z:
+        assert z.testzip() is None
+        first = z.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        assert first.extra == b"" and z.read("mimetype") == b"image/openraster"
+        names = set(z.namelist())
+        assert {"stack.xml", "mergedimage.png", "Thumbnail/thumbnail.png"} <= names
+        root = ET.fromstring(z.read("stack.xml"))
+        assert root.tag == "image" and (root.get("w"), root.get("h")) == ("64", "64")
+        stack = root.find("stack")
+        assert stack is not None
+        entries = stack.findall("layer")
+        assert len(entries) == k  # every layer, once
+        srcs = [e.get("src") for e in entries]
+        assert len(set(srcs)) == k and set(srcs) <= names
+        assert all(s.endswith(".png") for s in srcs)
+        assert len([n for n in names if n.startswith("data/")]) == k  # one PNG per layer
+        for e in entries:
+            assert e.get("name") and e.get("visibility") == "visible"
+            assert float(e.get("opacity")) == 1.0 and e.get("composite-op")
+            assert (e.get("x"), e.get("y")) == ("0", "0")
+        # the stack lists the top layer first; its PNGs are the exported layer PNGs
+        for i, src in enumerate(reversed(srcs)):
+            layer = _png_rgba(z.read(src))
+            assert layer.shape == (64, 64, 4)
+            assert np.array_equal(layer, _png_rgba(out / f"face_layer{i:02d}.png")), src
+        with Image.open(io.BytesIO(z.read("mergedimage.png"))) as im:
+            assert im.size == (64, 64)
+            merged = np.asarray(im.convert("RGB"), dtype=np.float64) / 255.0
+        with Image.open(io.BytesIO(z.read("Thumbnail/thumbnail.png"))) as im:
+            assert max(im.size) <= 256
+    with Image.open(photo) as im:
+        img = np.asarray(im.convert("RGB"), dtype=np.float64) / 255.0
+    assert np.abs(merged - img).mean() <= 0.01  # the composite is the photo
+
+
+def test_default_ora_round_trips_through_read_ora(default_run):
+    from sss_fast import io as sio
+
+    out, k, _ = default_run
+    layers, colors = sio.read_ora(out / "face.ora")
+    assert layers.shape == (k, 64, 64) and colors.shape == (k, 64, 64, 3)
+    for i in range(k):  # exactly the PNGs' alphas and colours
+        rgba = _png_rgba(out / f"face_layer{i:02d}.png") / 255.0
+        np.testing.assert_array_equal(layers[i], rgba[..., 3])
+        np.testing.assert_array_equal(colors[i], rgba[..., :3])
+    np.testing.assert_allclose(layers.sum(axis=0), 1.0, atol=k * 0.5 / 255 + 1e-9)
+
+
+def test_every_command_defaults_to_png_and_ora():
+    parser = cli.build_parser()
+    for argv in (["segment", "x.png"], ["batch", "in", "out"], ["demo"]):
+        assert parser.parse_args(argv).formats == ["png", "ora"], argv
+    assert parser.parse_args(["segment", "x.png", "--format", "png"]).formats == ["png"]
+    assert parser.parse_args(["batch", "i", "o", "--format", "npz,tif"]).formats == [
+        "npz", "tiff"]
+    r = run_cli("segment", "--help")
+    assert "(default png,ora)" in " ".join(r.stdout.split())
+
+
+def test_demo_writes_the_ora_too(tmp_path, monkeypatch):
+    """demo in process, the segmentation replaced by two flat layers."""
+    pytest.importorskip("skimage")
+    from sss_fast.app import batch
+
+    def fake_compute(image, features, opts, progress=None):
+        h, w = image.shape[:2]
+        layers = np.zeros((2, h, w), np.float32)
+        layers[0, :, : w // 2] = 1.0
+        layers[1, :, w // 2:] = 1.0
+        return SimpleNamespace(layers=layers, features=np.asarray(image) / 255.0,
+                               timings={"total": 0.0}, info={})
+
+    monkeypatch.setattr(batch, "compute", fake_compute)
+    monkeypatch.setattr(cli, "_need_torch", lambda what: None)
+    out = tmp_path / "demo"
+    assert cli.main(["demo", "-o", str(out), "--size", "24", "-q"]) == 0
+    assert {p.name for p in out.iterdir()} == {
+        "astronaut_layer00.png", "astronaut_layer01.png", "astronaut.ora",
+        "astronaut_preview.png", "astronaut.json"}
+
+
 def test_segment_deterministic_and_quiet(inputs, tmp_path):
     outs = []
     for name in ("a", "b"):
@@ -158,6 +286,7 @@ def test_spectral_matting_method(inputs, tmp_path):
 
 @pytest.mark.parametrize("case, code, words", [
     ("corrupt", 3, "corrupt.jpg: cannot read image"),
+    ("empty", 3, "empty.png: cannot read image: empty file (0 bytes)"),
     ("missing", 3, "no such file"),
     ("features_size", 3, "features are 32×64 but the image is 64×64"),
     ("features_corrupt", 3, "--features"),
@@ -168,6 +297,7 @@ def test_errors_are_one_line(inputs, tmp_path, case, code, words):
     img, feat = inputs / "face.png", inputs / "face_features.npy"
     args = {
         "corrupt": ["segment", inputs / "corrupt.jpg", "--features", feat],
+        "empty": ["segment", inputs / "empty.png", "--features", feat],
         "missing": ["segment", inputs / "nope.png", "--features", feat],
         "features_size": ["segment", img, "--features", inputs / "small_features.npy"],
         "features_corrupt": ["segment", img, "--features", inputs / "corrupt.jpg"],
@@ -180,7 +310,9 @@ def test_errors_are_one_line(inputs, tmp_path, case, code, words):
     if code == 2:  # argparse usage error: usage lines + one error line
         assert "Traceback" not in r.stderr and "error:" in r.stderr
     else:
-        assert words in _one_error_line(r.stderr)
+        line = _one_error_line(r.stderr)
+        assert words in line
+        assert " at 0x" not in line and "<_io." not in line  # no object reprs
     assert not any(tmp_path.iterdir())
 
 

@@ -60,6 +60,7 @@ def _refused(source, *words):
         _export.read_image(source, name="in.img")
     msg = str(ei.value)
     assert "\n" not in msg and msg.startswith("in.img: ")
+    assert " at 0x" not in msg and "<_io." not in msg, msg  # words, never an object repr
     for w in words:
         assert w in msg, msg
     return msg
@@ -89,6 +90,44 @@ def test_not_an_image(kind, tmp_path):
     p = tmp_path / "x.png"
     p.write_bytes(data)
     _refused(p, "cannot read image")
+
+
+# Each reason in words: the file, what is wrong with it, what to do.
+def test_empty_file_is_named_empty(tmp_path):
+    p = tmp_path / "photo.png"
+    p.write_bytes(b"")
+    for src in (p, b""):
+        msg = _refused(src, "in.img: cannot read image: empty file (0 bytes)", "again")
+        assert "UnidentifiedImageError" not in msg
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "GIF", "WEBP"])
+def test_truncated_file_is_named_truncated(fmt):
+    data = _encoded(fmt, size=(64, 48))
+    msg = _refused(data[: len(data) // 2], "cannot read image: truncated ",
+                   f"{'WebP' if fmt == 'WEBP' else fmt} file", "get the file again")
+    assert f"after {len(data) // 2} bytes" in msg
+
+
+@pytest.mark.parametrize("data, kind", [
+    (b"hello, this is a text file\n" * 20, "a text file"),
+    (b"<!doctype html><html><body>404</body></html>", "an HTML page"),
+    (NOT_IMAGES["npy_as_image"], "a NumPy .npy array"),
+    (NOT_IMAGES["zip"], "a zip archive"),
+    (NOT_IMAGES["random"], "4096 bytes"),
+], ids=["text", "html", "npy", "zip", "random"])
+def test_not_an_image_is_named_so(data, kind):
+    _refused(data, "cannot read image: not an image (", kind, "pass a JPEG, PNG or TIFF file")
+
+
+@pytest.mark.parametrize("dtype, words", [
+    (np.float32, "unsupported image mode 'F'"),
+    (np.int32, "unsupported image values"),
+])
+def test_unsupported_mode_is_named_so(dtype, words):
+    buf = io.BytesIO()
+    Image.fromarray(np.full((8, 8), 70_000, dtype=dtype)).save(buf, "TIFF")
+    _refused(buf.getvalue(), words, "first")
 
 
 def test_missing_directory_and_unreadable(tmp_path):

@@ -4,9 +4,10 @@
     summary = run_batch("photos/", "layers/", JobOptions(formats=("png", "npz")), workers=2)
 
 * Inputs: ``*.jpg, *.jpeg, *.png, *.tif, *.tiff`` directly inside the folder.
-* Resume: an image whose manifest ``OUT/<stem>.json`` exists is skipped (the
-  manifest is written last and every file atomically, so a present manifest
-  means a complete result).
+* Resume: an image whose manifest ``OUT/<stem>.json`` exists and lists every
+  file of the requested formats is skipped (the manifest is written last and
+  every file atomically, so a present manifest means a complete result; one
+  from a run with other formats, e.g. without ``ora``, is computed again).
 * Fault tolerance: every image is computed inside a ``try``; a failure is
   recorded and the batch goes on. A worker process that dies takes its image
   with it (retried once in a fresh pool, then recorded as failed).
@@ -52,7 +53,8 @@ class JobOptions:
     seed : int
     params : Params
     formats : tuple of str
-        Subset of ``("png", "ora", "tiff", "npz")``.
+        Subset of ``("png", "ora", "tiff", "npz")`` (default ``("png", "ora")``,
+        as on the command line).
     preview : bool
         Also write a contact sheet.
     threads : int or None
@@ -65,7 +67,7 @@ class JobOptions:
     n_layers: Optional[Union[int, str]] = None
     seed: int = 0x5EED_2018
     params: Params = field(default_factory=Params)
-    formats: Tuple[str, ...] = ("png",)
+    formats: Tuple[str, ...] = export.DEFAULT_FORMATS
     preview: bool = False
     threads: Optional[int] = None
     n_components: int = 20
@@ -208,7 +210,8 @@ def run_batch(in_dir, out_dir, opts: JobOptions = JobOptions(), *, workers: int 
         Folder of precomputed features ``<stem>.npy/.npz/.png/.tif`` per input.
         Images without one use the default extractor (needs torch).
     overwrite : bool, keyword-only
-        Recompute images whose outputs already exist.
+        Recompute images whose outputs already exist (by default an image is
+        skipped when its manifest lists every file of ``opts.formats``).
     log : callable, optional, keyword-only
         Receives one line per finished image.
     max_in_flight : int, optional, keyword-only
@@ -236,7 +239,7 @@ def run_batch(in_dir, out_dir, opts: JobOptions = JobOptions(), *, workers: int 
     stems = export.unique_stems(paths)
     todo, skipped = [], []
     for p in paths:
-        if not overwrite and export.manifest_path(out_dir, stems[p]).exists():
+        if not overwrite and export.is_complete(out_dir, stems[p], opts.formats, opts.preview):
             skipped.append({"input": str(p), "stem": stems[p], "status": "skipped"})
         else:
             todo.append(p)

@@ -1,8 +1,11 @@
 """The ``sss-fast`` command line (also ``python -m sss_fast``).
 
-    sss-fast segment photo.jpg -o out/ [--features F.npy] [--layers 5] [--format png,npz]
+    sss-fast segment photo.jpg -o out/ [--features F.npy] [--layers 5] [--format png,ora,npz]
     sss-fast batch IN_DIR OUT_DIR [--workers N | --scheduler tcp://host:8786]
     sss-fast demo [-o out/]
+
+Without ``--format`` every command writes ``png,ora``: one RGBA PNG per layer
+and the layered OpenRaster file, plus the JSON manifest.
 
 Exit codes: 0 success, 1 other failure (or some images failed in a batch),
 2 usage error, 3 unreadable or unfit input, 4 a missing optional extra,
@@ -146,7 +149,12 @@ def _formats(text: str) -> List[str]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _add_common(p: argparse.ArgumentParser, *, default_format: str = "png") -> None:
+def _add_common(p: argparse.ArgumentParser, *, default_format: Optional[str] = None) -> None:
+    from .export import DEFAULT_FORMATS
+
+    # Without --format: the RGBA PNGs and the same layers as one OpenRaster
+    # file, the layered document GIMP and Krita open as a stack.
+    default_format = default_format or ",".join(DEFAULT_FORMATS)
     g = p.add_argument_group("segmentation")
     g.add_argument("--method", choices=("sss", "spectral-matting"), default="sss",
                    help="semantic soft segmentation (default) or the spectral matting baseline")
@@ -203,8 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     bat = sub.add_parser("batch", help="segment every image of a folder (resumable)",
                          description="Segment every jpg/png/tif in IN_DIR into OUT_DIR. Images "
-                         "whose outputs exist are skipped; a failing image does not stop the "
-                         "batch; OUT_DIR/batch_summary.json lists every outcome.")
+                         "whose outputs in the chosen formats exist are skipped; a failing "
+                         "image does not stop the batch; OUT_DIR/batch_summary.json lists "
+                         "every outcome.")
     bat.add_argument("in_dir", metavar="IN_DIR")
     bat.add_argument("out_dir", metavar="OUT_DIR")
     par = bat.add_mutually_exclusive_group()

@@ -7,7 +7,8 @@ turns into exit code 3 and a manifest written last. Every file is written
 atomically (a temporary file in the target folder, then ``os.replace``), so
 an interrupted run never leaves a half-written output behind.
 
-Output names, for an input stem ``S`` in folder ``OUT``::
+Output names, for an input stem ``S`` in folder ``OUT`` (the default formats
+are png and ora, :data:`DEFAULT_FORMATS`)::
 
     OUT/S_layer00.png ...   one RGBA PNG per layer: estimated colours, alpha = layer  png
     OUT/S.ora               OpenRaster stack of the same RGBA layers              ora
@@ -29,11 +30,15 @@ import numpy as np
 
 from . import io as image_io
 
-__all__ = ["InputError", "FORMATS", "IMAGE_SUFFIXES", "read_image", "read_features",
-           "export", "manifest_path", "write_json", "needs_colors", "estimate_colors"]
+__all__ = ["InputError", "FORMATS", "DEFAULT_FORMATS", "IMAGE_SUFFIXES", "read_image",
+           "read_features", "export", "manifest_path", "write_json", "needs_colors",
+           "estimate_colors", "expected_files", "is_complete"]
 
 #: Output formats the exporter knows.
 FORMATS = ("png", "ora", "tiff", "npz")
+#: What is written when no formats are chosen (``sss-fast`` without ``--format``):
+#: the RGBA PNGs and the same layers as one OpenRaster file for GIMP/Krita.
+DEFAULT_FORMATS = ("png", "ora")
 #: Input image suffixes (lower case) the batch mode picks up.
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 #: Largest panel height of the preview contact sheet (pixels).
@@ -215,6 +220,42 @@ def manifest_path(out_dir, stem) -> Path:
     return Path(out_dir) / f"{stem}.json"
 
 
+def expected_files(stem: str, n_layers: int, formats: Sequence[str],
+                   preview: bool = False) -> List[str]:
+    """The names :func:`export` writes for ``stem`` (the manifest not included)."""
+    names: List[str] = []
+    for fmt in formats:
+        if fmt == "png":
+            names += [f"{stem}_layer{image_io._index(i, n_layers)}.png" for i in range(n_layers)]
+        elif fmt == "ora":
+            names.append(f"{stem}.ora")
+        elif fmt == "tiff":
+            names.append(f"{stem}.tif")
+        elif fmt == "npz":
+            names.append(f"{stem}_layers.npz")
+        else:
+            raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if preview:
+        names.append(f"{stem}_preview.png")
+    return names
+
+
+def is_complete(out_dir, stem: str, formats: Sequence[str], preview: bool = False) -> bool:
+    """Whether ``out_dir`` holds a finished result of ``stem`` in every one of
+    ``formats``: its manifest (written last) exists, and lists and finds each
+    file those formats (and the preview) write. A result written earlier in
+    other formats (say, before ``ora`` was a default) is not complete."""
+    path = manifest_path(out_dir, stem)
+    try:
+        doc = json.loads(path.read_text())
+        k = int(doc["n_layers"])
+        listed = set(doc["files"])
+    except (OSError, ValueError, TypeError, KeyError):
+        return False
+    want = expected_files(stem, k, formats, preview)
+    return all(n in listed and (Path(out_dir) / n).is_file() for n in want)
+
+
 def parse_formats(text: str) -> List[str]:
     """``"png,npz"`` → ``["png", "npz"]``; ValueError naming unknown formats."""
     fmts = [s.strip().lower() for s in text.split(",") if s.strip()]
@@ -227,7 +268,7 @@ def parse_formats(text: str) -> List[str]:
 
 
 def export(layers: np.ndarray, image: np.ndarray, out_dir, stem: str,
-           formats: Sequence[str] = ("png",), preview: bool = False,
+           formats: Sequence[str] = DEFAULT_FORMATS, preview: bool = False,
            manifest: Optional[dict] = None, *, colors: Optional[np.ndarray] = None,
            features: Optional[np.ndarray] = None) -> List[Path]:
     """Write ``layers`` (K, H, W) of ``image`` in ``formats`` (see module doc).

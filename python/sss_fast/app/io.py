@@ -27,6 +27,7 @@ import contextlib
 import io as _io
 import json
 import os
+import re
 import struct
 import tempfile
 import warnings
@@ -167,6 +168,92 @@ def _read_png16(data: bytes, path: str, max_pixels: int) -> Optional[np.ndarray]
     return np.ascontiguousarray(vals[:, :, :3])
 
 
+#: File signatures of the image formats users hand us most, for messages.
+_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF87a", "GIF"),
+               (b"GIF89a", "GIF"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"BM", "BMP"))
+#: Signatures of common files that are not images, for "not an image (a ...)".
+_NOT_IMAGES = ((b"\x93NUMPY", "a NumPy .npy array"), (b"PK\x03\x04", "a zip archive"),
+               (b"PK\x05\x06", "a zip archive"), (b"%PDF", "a PDF document"),
+               (b"\x1f\x8b", "a gzip archive"))
+#: How a failed decode is reported: never more than this much of Pillow's text.
+_DETAIL_CHARS = 120
+
+
+def _image_format(data: bytes) -> Optional[str]:
+    """The image format ``data`` starts like (by its signature), or None."""
+    if data[:4] == b"RIFF" and (len(data) < 12 or data[8:12] == b"WEBP"):
+        return "WebP"
+    for sig, fmt in _SIGNATURES:
+        if data.startswith(sig) or (len(data) < len(sig) and sig.startswith(data)):
+            return fmt
+    return None
+
+
+def _looks_cut_short(data: bytes, fmt: str) -> bool:
+    """Whether a file of format ``fmt`` lacks what a complete one holds (its end
+    marker, or as many bytes as its header declares)."""
+    n = len(data)
+    if fmt == "PNG":
+        return b"IEND" not in data
+    if fmt == "JPEG":
+        return b"\xff\xd9" not in data[-4096:]
+    if fmt == "GIF":
+        return not data.rstrip(b"\0").endswith(b";")
+    if fmt == "WebP":
+        return n < 12 or n < 8 + struct.unpack("<I", data[4:8])[0]
+    if fmt == "TIFF":
+        return n < 8 or struct.unpack("<I" if data[:2] == b"II" else ">I", data[4:8])[0] >= n
+    if fmt == "BMP":
+        return n < 6 or struct.unpack("<I", data[2:6])[0] > n
+    return False
+
+
+def _detail(exc: BaseException) -> str:
+    """Pillow's message on one line, without object reprs (``<_io.BytesIO object at 0x…>``)."""
+    text = " ".join(str(exc).split())
+    text = re.sub(r"\s*<[^<>]*\bat 0x[0-9a-fA-F]+>", "", text).strip(" :")
+    if len(text) > _DETAIL_CHARS:
+        text = text[:_DETAIL_CHARS - 1] + "…"
+    return text or type(exc).__name__
+
+
+def _unreadable(spath: str, data: bytes, exc: Optional[BaseException]) -> str:
+    """A one-line "cannot read image" message: the file, the reason in words
+    (empty, not an image, truncated, damaged), and what to do about it."""
+    n = len(data)
+    head = f"{spath}: cannot read image:"
+    if n == 0:
+        return (f"{head} empty file (0 bytes); the file holds no data, save or copy the "
+                f"image again")
+    fmt = _image_format(data)
+    unidentified = exc is None or type(exc).__name__ == "UnidentifiedImageError"
+    if fmt is None and unidentified:  # Pillow recognised no format either
+        kind = next((k for sig, k in _NOT_IMAGES if data.startswith(sig)), None)
+        if kind is None:
+            sample = data[:512]
+            printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in sample)
+            if printable >= 0.95 * len(sample):
+                kind = "an HTML page" if b"<html" in sample.lower() else "a text file"
+        what = f"{kind}, " if kind else ""
+        return (f"{head} not an image ({what}{n} bytes in no image format Pillow reads); "
+                f"pass a JPEG, PNG or TIFF file")
+    what = f"{fmt} " if fmt else "image "
+    detail = "" if unidentified else _detail(exc)
+    text = detail.lower()
+    truncated = ((fmt is not None and _looks_cut_short(data, fmt))
+                 or isinstance(exc, (EOFError, struct.error))
+                 or "truncat" in text or "not enough data" in text
+                 or "buffer is not large enough" in text)
+    if truncated:
+        why = f"; {detail}" if detail else ""
+        return (f"{head} truncated {what}file (the data ends after {n} bytes{why}); the "
+                f"download or copy was probably cut off, get the file again")
+    if unidentified:
+        return (f"{head} damaged {fmt} file (it starts like a {fmt} file but its header "
+                f"cannot be parsed; {n} bytes); get the file again or re-save it")
+    return f"{head} damaged {what}data ({detail}); get the file again or re-save it"
+
+
 def read_image(path, *, max_pixels: int = DEFAULT_MAX_PIXELS, name: Optional[str] = None
                ) -> np.ndarray:
     """Read an image file as an (H, W, 3) array for :func:`sss_fast.segment`.
@@ -196,9 +283,11 @@ def read_image(path, *, max_pixels: int = DEFAULT_MAX_PIXELS, name: Optional[str
     FileNotFoundError
         If ``path`` does not exist.
     ValueError
-        If the file is not an image, is truncated or corrupt, is larger than
-        ``max_pixels``, or has a mode without a sensible RGB reading (float,
-        32-bit integer outside 0..65535). The message names the path.
+        If the file is empty, not an image, truncated or corrupt, is larger
+        than ``max_pixels``, or has a mode without a sensible RGB reading
+        (float, 32-bit integer outside 0..65535). The message names the path
+        and says in words what is wrong (``"photo.png: cannot read image:
+        empty file (0 bytes); …"``), never Pillow's object reprs.
     """
     Image = _pil()
     if isinstance(max_pixels, bool) or not isinstance(max_pixels, (int, np.integer)) \
@@ -211,6 +300,8 @@ def read_image(path, *, max_pixels: int = DEFAULT_MAX_PIXELS, name: Optional[str
         with open(os.fspath(path), "rb") as f:
             data = f.read()
         spath = name or os.fspath(path)
+    if not data:
+        raise ValueError(_unreadable(spath, data, None))
     arr = _read_png16(data, spath, int(max_pixels))
     if arr is not None:
         return arr
@@ -240,16 +331,15 @@ def read_image(path, *, max_pixels: int = DEFAULT_MAX_PIXELS, name: Optional[str
     except ValueError as exc:
         if str(exc).startswith(spath):
             raise
-        raise ValueError(f"{spath}: cannot read image ({exc})") from exc
+        raise ValueError(_unreadable(spath, data, exc)) from exc
     except Exception as exc:
         if bomb_error is not None and isinstance(exc, bomb_error):
             raise ValueError(f"{spath}: image too large, refused as a decompression bomb "
-                             f"({exc})") from exc
+                             f"({_detail(exc)})") from exc
         if isinstance(exc, (OSError, SyntaxError, EOFError, struct.error, zlib.error,
                             IndexError, KeyError, TypeError)) and \
                 not isinstance(exc, FileNotFoundError):
-            raise ValueError(f"{spath}: cannot read image "
-                             f"({type(exc).__name__}: {exc})") from exc
+            raise ValueError(_unreadable(spath, data, exc)) from exc
         raise
 
 
@@ -263,18 +353,20 @@ def _to_rgb_array(im, path: str) -> np.ndarray:
     if mode == "I":
         a = np.asarray(im)
         if a.size and (a.min() < 0 or a.max() > 65535):
-            raise ValueError(f"{path}: 32-bit integer image with values in [{a.min()}, "
-                             f"{a.max()}]; only 0..65535 is read (as uint16)")
+            raise ValueError(f"{path}: unsupported image values: a 32-bit integer image with "
+                             f"values in [{a.min()}, {a.max()}]; only 0..65535 is read (as "
+                             f"uint16), rescale it to 8 or 16 bits first")
         return np.repeat(a.astype(np.uint16)[:, :, None], 3, axis=2)
     if mode == "F":
-        raise ValueError(f"{path}: floating-point image (mode F) is not read; convert it to "
-                         f"8- or 16-bit first")
+        raise ValueError(f"{path}: unsupported image mode 'F' (a floating-point image); "
+                         f"convert it to 8- or 16-bit first")
     if mode in ("P", "PA"):
         im = im.convert("RGBA")  # applies palette transparency without a warning
     elif mode in ("1", "L", "LA", "La", "RGBA", "RGBa", "RGBX", "CMYK", "YCbCr", "LAB", "HSV"):
         pass
     else:
-        raise ValueError(f"{path}: unsupported image mode {mode!r}")
+        raise ValueError(f"{path}: unsupported image mode {mode!r}; convert it to 8- or "
+                         f"16-bit RGB or greyscale first")
     try:
         rgb = im.convert("RGB")
     except (ValueError, OSError) as exc:
