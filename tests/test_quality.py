@@ -46,7 +46,7 @@ def test_equal_features_different_colours_get_their_own_layers():
     img = np.full((24 * 24, 3), 0.5)
     img[region == 1] = [0.9, 0.2, 0.1]
     img[region == 3] = [0.1, 0.3, 0.9]
-    p = Params(n_layers=3)
+    p = Params(n_layers=3, grouping="features+colour")
     _, g = grouping.group_layers(comps, feats.reshape(24, 24, 3), img.reshape(24, 24, 3), p,
                                  seed=5, return_groups=True)
     assert g[0] == g[2] and len({g[0], g[1], g[3]}) == 3, g
@@ -69,7 +69,8 @@ def test_light_component_takes_no_layer():
     img = np.full((N, 3), 0.5)
     img[:3] = 0.0
     args = (comps, feats.reshape(24, 24, 3), img.reshape(24, 24, 3))
-    layers, g = grouping.group_layers(*args, Params(n_layers=3), seed=3, return_groups=True)
+    layers, g = grouping.group_layers(*args, Params(n_layers=3, grouping="features+colour"),
+                                      seed=3, return_groups=True)
     assert len(set(g[:3])) == 3                          # the three bands stay apart
     assert layers.sum(axis=1).min() > 0.2 * N
     # the reference k-means spends a layer on the sliver and merges two bands
@@ -100,10 +101,13 @@ def test_initial_points():
     vecs = np.linalg.qr(rng.standard_normal((120, 30)))[0].T
     np.testing.assert_array_equal(initialisation.initial_points(feats, vals, vecs, REF),
                                   feats.reshape(-1, 3))
-    pts = initialisation.initial_points(feats, vals, vecs, Params())
+    assert Params().initial_points == "features"
+    pts = initialisation.initial_points(feats, vals, vecs,
+                                        Params(initial_points="features+eigenvectors"))
     assert pts.shape == (120, 20 + 3) and np.isfinite(pts).all()
     with pytest.raises(ValueError, match="eigvecs"):
-        initialisation.initial_points(feats, vals, vecs[:, :-1], Params())
+        initialisation.initial_points(feats, vals, vecs[:, :-1],
+                                      Params(initial_points="features+eigenvectors"))
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +166,84 @@ def test_cli_layers_auto():
 
     with pytest.raises(argparse.ArgumentTypeError):
         cli._layers("0")
+
+
+def test_no_layer_wasted_on_a_speck():
+    """A far-off speck (0.6 % of the pixels) must not take a layer while two objects share one."""
+    comps, region = blocks(n=4)
+    N = comps.shape[1]
+    speck = np.zeros(N)
+    speck[region == 0] = 0.0
+    speck[np.flatnonzero(region == 0)[:4]] = 0.9          # 4 pixels of band 0
+    comps = np.vstack([comps * (1 - speck), speck])
+    pal = np.array([[0.1, 0.2, 0.9], [0.9, 0.1, 0.3], [0.5, 0.6, 0.2], [0.6, 0.5, 0.3]])
+    feats = pal[region]
+    feats[speck > 0] = [3.0, 3.0, 3.0]                    # far from everything
+    img = np.full((N, 3), 0.5)
+    args = (comps, feats.reshape(24, 24, 3), img.reshape(24, 24, 3))
+    p = Params(n_layers=4, grouping="features+colour", grouping_colour_weight=0.0,
+               grouping_min_mass=0.0, grouping_merge_distance=0.0)
+    layers, g = grouping.group_layers(*args, p, seed=7, return_groups=True)
+    assert layers.shape[0] == 4
+    assert layers.sum(axis=1).min() > 0.1 * N             # every layer holds an object
+    assert len(set(g[:4])) == 4                            # the four bands apart
+    # without the rule, the speck keeps a layer of its own and two bands share one
+    off = replace(p, grouping_min_layer_mass=0.0)
+    layers_off, g_off = grouping.group_layers(*args, off, seed=7, return_groups=True)
+    assert layers_off.sum(axis=1).min() < 0.01 * N
+    assert len(set(g_off[:4])) == 3
+
+    # the same rule after the reference grouping (the default): k-means of the mean features
+    p = Params(n_layers=4)
+    assert p.grouping == "features"
+    layers, g = grouping.group_layers(*args, p, seed=7, return_groups=True)
+    assert layers.shape[0] == 4 and layers.sum(axis=1).min() > 0.1 * N
+    assert len(set(g[:4])) == 4
+    layers_ref, g_ref = grouping.group_layers(*args, replace(REF, n_layers=4), seed=7,
+                                              return_groups=True)
+    assert layers_ref.sum(axis=1).min() < 0.01 * N and len(set(g_ref[:4])) == 3
+
+
+def test_blockiness_metric():
+    """Straight steps where the image is flat score high; edges of the image do not."""
+    from sss_fast import metrics
+
+    h = w = 48
+    img = np.full((h, w, 3), 0.4)
+    img[:, 24:] = 0.8                                    # one real vertical edge
+    follows = np.zeros((2, h, w))
+    follows[0, :, 24:] = 1.0                             # a layer cut along the image's edge
+    follows[1] = 1 - follows[0]
+    assert metrics.blockiness(follows, img).max() == 0.0
+    boxes = np.zeros((2, h, w))
+    boxes[0, 8:16, 4:12] = 1.0                           # an 8×8 box in a flat region
+    boxes[1] = 1 - boxes[0]
+    b = metrics.blockiness(boxes, img)
+    assert b.min() > 50                                  # 32 boundary pixels of 2304
+    soft = np.zeros((2, h, w))
+    yy, xx = np.mgrid[:h, :w]
+    soft[0] = np.clip(1.5 - np.hypot(yy - 12, xx - 8) / 10, 0, 1)  # a soft blob (0.1 a pixel)
+    soft[1] = 1 - soft[0]
+    assert metrics.blockiness(soft, img).max() == 0.0
+
+
+@pytest.mark.slow
+@pytest.mark.torch
+def test_no_blocky_layers_on_a_real_photo():
+    """The paper's dog photo (JPEG-compressed, a dark flat seat): no layer traces
+    the 8×8 compression blocks. With σ_S = σ_C = 0 (the defaults before
+    issue 23) layer boundaries crossed the flat seat along the blocks: 28 on
+    this score; the paper's affinities keep the seat together."""
+    pytest.importorskip("torch")
+    Image = pytest.importorskip("PIL.Image")
+    from conftest import DATA_DIR
+    from sss_fast import features, metrics
+
+    path = DATA_DIR / "photos" / "dog.png"
+    if not path.exists():
+        pytest.skip(f"test data not found at {path}")
+    with Image.open(path) as im:
+        img = np.asarray(im.convert("RGB"), dtype=np.float64) / 255.0
+    feats = features.default_features(img)
+    r = sss_fast.segment(img, feats, seed=20180812)
+    assert metrics.blockiness(r.layers, img).max() < 10

@@ -239,8 +239,9 @@ def test_near_miss_tests_after_every_block(docia):
     img, feat = docia
     im, fe = np.ascontiguousarray(img[:320, :320]), np.ascontiguousarray(feat[:320, :320])
     g = superpixels.superpixels(im, n_segments=Params().n_superpixels)
+    p = replace(Params(), sigma_semantic=0.0, sigma_color=0.0)   # the matting Laplacian
     lap = laplacian.build_laplacian(im, g, superpixels.region_means(g.labels, im, g.n_regions),
-                                    superpixels.region_means(g.labels, fe, g.n_regions), Params())
+                                    superpixels.region_means(g.labels, fe, g.n_regions), p)
     res = spectral.smallest_eigenpairs(lap, im.shape[:2], seed=7)
     hist, block = res.info["residual_history"], Params().eig_block
     assert res.residuals.max() <= 1e-6 and res.info["converged"]

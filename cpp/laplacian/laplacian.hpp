@@ -18,8 +18,7 @@ namespace sss {
 
 // The Laplacian stage's settings (SPEC §1, §3-§5): the three affinities and
 // their weights in W = W_L + sigma_S W_S + sigma_C W_C. The defaults are the
-// package's (sss_fast.Params reads them from here); sigma_semantic and
-// sigma_color depart from the paper's 0.01 (README, "Where we differ").
+// package's (sss_fast.Params reads them from here), the paper's values.
 struct LaplacianOptions {
     double matting_eps = 1e-7;     // regulariser of Levin's local colour model
     double color_a = 50.0;         // steepness a_c of the colour erf
@@ -27,8 +26,8 @@ struct LaplacianOptions {
     double color_radius = 0.2;     // colour pairs farther apart (normalised coordinates) skipped
     double semantic_a = 20.0;      // steepness a_s of the semantic erf
     double semantic_b = 0.85;      // offset b_s (the reference; the paper says 0.8)
-    double sigma_semantic = 0.0;   // weight of W_S (paper: 0.01)
-    double sigma_color = 0.0;      // weight of W_C (paper: 0.01)
+    double sigma_semantic = 0.01;  // weight of W_S
+    double sigma_color = 0.01;     // weight of W_C
 };
 
 enum class StencilMode {

@@ -72,13 +72,12 @@ class Params:
     semantic_b: float = _LAP.semantic_b
 
     # --- Laplacian (SPEC §5) ----------------------------------------------------
-    #: Weight σ_S of the semantic affinity. Default 0.0 (departure; the
-    #: reference's 0.01 adds affinities between single centroid pixels whose
-    #: eigenvectors lose thin structures such as hair; the features enter
-    #: through ``initial_points`` and ``grouping`` instead).
+    #: Weight σ_S of the semantic affinity. Default 0.01 (the paper). 0 drops
+    #: it: the eigenvectors then hold thin structures better on synthetic
+    #: scenes, but on real photos objects split and layer boundaries through
+    #: flat regions trace JPEG blocks (README, issue 23).
     sigma_semantic: float = _LAP.sigma_semantic
-    #: Weight σ_C of the nonlocal colour affinity. Default 0.0 (departure;
-    #: reference 0.01, same reason).
+    #: Weight σ_C of the nonlocal colour affinity. Default 0.01 (the paper).
     sigma_color: float = _LAP.sigma_color
 
     # --- eigenvectors (SPEC §6) -------------------------------------------------
@@ -129,9 +128,9 @@ class Params:
     #: Feature directions proposed for the eigenbasis (``sss_fast.stages.subspace``):
     #: k-means clusters of the features whose guided-filtered indicator the
     #: eigenvectors cannot express are added by Rayleigh–Ritz, so objects
-    #: that only the features tell apart can form components. Default 6
-    #: (departure; 0 = off, the reference).
-    feature_subspace: int = 6
+    #: that only the features tell apart can form components. Default 0 (off,
+    #: the paper; 6 helped camouflaged synthetic objects, not real photos).
+    feature_subspace: int = 0
     #: A proposal is kept only when the features jump along its edge: mean
     #: feature gradient there at least this times its median inside. Default 3.5.
     feature_subspace_min_contrast: float = 3.5
@@ -140,13 +139,13 @@ class Params:
     feature_subspace_min_residual: float = 0.3
     #: Initial components K₀ from k-means on the features. Default 40.
     n_initial_components: int = 40
-    #: What the initial k-means clusters: "features" (the reference: the
-    #: per-pixel features alone) or "features+eigenvectors" (departure, the
-    #: default: the features next to the ``init_eigenvectors`` smoothest
+    #: What the initial k-means clusters: "features" (default, the paper: the
+    #: per-pixel features alone) or "features+eigenvectors" (the features
+    #: next to the ``init_eigenvectors`` smoothest
     #: non-constant eigenvectors scaled by 1/sqrt(|λ|), as spectral matting
     #: starts, each block scaled to unit total variance, the features
     #: weighted by ``init_feature_weight``).
-    initial_points: str = "features+eigenvectors"
+    initial_points: str = "features"
     #: Weight of the feature block in "features+eigenvectors". Default 2.
     init_feature_weight: float = 2.0
     #: Eigenvectors used by "features+eigenvectors". Default 20.
@@ -178,13 +177,13 @@ class Params:
     #: as the components' descriptors keep at least ``auto_min_distance``
     #: apart. Default 5.
     n_layers: Union[int, str] = _GRP.n_layers
-    #: What the components are grouped by: "features" (the reference: k-means
-    #: of the alpha-weighted mean features) or "features+colour" (departure,
-    #: the default: k-means of the mean feature next to the mean colour
+    #: What the components are grouped by: "features" (default, the paper:
+    #: k-means of the alpha-weighted mean features) or "features+colour"
+    #: (mass-weighted k-means of the mean feature next to the mean colour
     #: weighted by ``grouping_colour_weight``; components lighter than
     #: ``grouping_min_mass`` take no part in the clustering and join the
     #: nearest group afterwards, so no layer is near-empty).
-    grouping: str = "features+colour"
+    grouping: str = "features"
     #: Weight of the mean colour (RGB in [0, 1]) in "features+colour". Default 1.
     grouping_colour_weight: float = 1.0
     #: Weight of the component's centroid (row, col divided by the longer
@@ -193,6 +192,12 @@ class Params:
     #: Mass (Σ_p max(α_p, 0), as a fraction of the pixels) below which a
     #: component does not seed a group in "features+colour". Default 0.002.
     grouping_min_mass: float = 0.002
+    #: With a fixed n_layers (either grouping): a layer whose components weigh
+    #: less than this fraction of the pixels (a speck) is merged into the
+    #: nearest group and the layer it frees splits the group of largest
+    #: mass-weighted spread in two (the one most likely to hold two
+    #: objects); 0 turns it off. Default 0.01.
+    grouping_min_layer_mass: float = 0.01
     #: "features+colour" with a fixed n_layers: groups whose descriptors are
     #: closer than this are merged (fewer layers, with a warning). Default 0.05.
     grouping_merge_distance: float = 0.05
@@ -293,12 +298,16 @@ class Params:
                              f"'features+colour', got {self.grouping!r}")
         for name in ("init_feature_weight", "grouping_colour_weight", "grouping_position_weight",
                      "grouping_min_mass", "grouping_merge_distance", "feature_subspace_min_residual",
+                     "grouping_min_layer_mass",
                      "feature_subspace_min_contrast",
                      "auto_min_distance"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0 \
                     or v == float("inf"):
                 raise ValueError(f"Params.{name} must be a finite number >= 0, got {v!r}")
+        if self.grouping_min_layer_mass >= 1:
+            raise ValueError("Params.grouping_min_layer_mass is a fraction of the pixels; it "
+                             f"must be < 1, got {self.grouping_min_layer_mass!r}")
         if self.grouping_min_mass >= 1:
             raise ValueError("Params.grouping_min_mass is a fraction of the pixels; it must be "
                              f"< 1, got {self.grouping_min_mass!r}")
@@ -332,6 +341,6 @@ class Params:
         """
         ref = dict(sigma_semantic=0.01, sigma_color=0.01, initial_points="features",
                    grouping="features", feature_subspace=0, constrained_stride=1,
-                   spectral_max_pixels=None)
+                   spectral_max_pixels=None, grouping_min_layer_mass=0.0)
         ref.update(changes)
         return cls(**ref)

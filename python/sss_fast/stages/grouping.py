@@ -128,6 +128,64 @@ def _weighted_kmeans(x, w, k, seed, n_init=10, max_iter=100):
     return best.astype(np.int32)
 
 
+def _group_cost(x, w, g, j):
+    """Mass-weighted distortion of group ``j`` about its weighted mean."""
+    m = g == j
+    c = (w[m, None] * x[m]).sum(0) / max(w[m].sum(), 1e-300)
+    return float((w[m] * ((x[m] - c) ** 2).sum(-1)).sum())
+
+
+def _no_speck_layers(x, w, g, min_mass, seed):
+    """No layer lighter than ``min_mass`` while a heavier group holds two objects.
+
+    A group whose components weigh less than ``min_mass`` (a speck: a few
+    pixels' worth of alpha) is merged into the group with the nearest
+    weighted mean; the layer it frees goes to the group with the largest
+    mass-weighted distortion whose 2-means split leaves no speck — the group
+    most likely to hold two objects. When no group splits so, the count
+    drops by one (never a layer wasted on a speck). Returns consecutive
+    labels.
+    """
+    g = g.copy()
+    for _ in range(int(g.max()) + 1):
+        n_groups = int(g.max()) + 1
+        gm = np.array([w[g == j].sum() for j in range(n_groups)])
+        light = int(np.argmin(gm))
+        if n_groups < 2 or gm[light] >= min_mass:
+            break
+        means = np.array([(w[g == j, None] * x[g == j]).sum(0) / max(gm[j], 1e-300)
+                          for j in range(n_groups)])
+        d = ((means - means[light]) ** 2).sum(-1)
+        d[light] = np.inf
+        g[g == light] = int(np.argmin(d))
+        _, g = np.unique(g, return_inverse=True)
+        n_groups -= 1
+        costs = [_group_cost(x, w, g, j) if (g == j).sum() >= 2 else -1.0
+                 for j in range(n_groups)]
+        split = False
+        for j in np.argsort(costs, kind="stable")[::-1]:
+            if costs[j] <= 0:
+                break
+            m = np.flatnonzero(g == j)
+            heavy = w[m] >= min_mass          # specks follow the split, never decide it
+            if heavy.sum() < 2:
+                continue
+            half = np.empty(m.size, dtype=np.int32)
+            half[heavy] = _weighted_kmeans(x[m][heavy], w[m][heavy], 2, seed)
+            if (~heavy).any():
+                c = np.array([(w[m][heavy & (half == h), None] * x[m][heavy & (half == h)]).sum(0)
+                              / w[m][heavy & (half == h)].sum() for h in (0, 1)])
+                half[~heavy] = ((x[m][~heavy][:, None, :] - c[None]) ** 2).sum(-1).argmin(1)
+            if min(w[m][half == 0].sum(), w[m][half == 1].sum()) >= min_mass:
+                g[m[half == 1]] = n_groups
+                split = True
+                break
+        if not split:
+            break
+    _, g = np.unique(g, return_inverse=True)
+    return g.astype(np.int32)
+
+
 def group_layers(components, features, image, params, *, seed, return_groups=False):
     """Group components into layers as ``params.grouping`` says (SPEC §8 and departures).
 
@@ -188,10 +246,24 @@ def group_layers(components, features, image, params, *, seed, return_groups=Fal
             blocks.append(params.grouping_position_weight
                           * np.stack([yy.ravel(), xx.ravel()], axis=1))
         pts = np.ascontiguousarray(np.hstack(blocks))
-    if params.n_layers != "auto" and (params.grouping == "features" or K <= params.n_layers):
-        # the reference; and, as SPEC §8 says, K <= n_layers components need no grouping
+    if params.n_layers != "auto" and K <= params.n_layers:
+        # as SPEC §8 says, K <= n_layers components need no grouping
         return group_components(components, feats, params.n_layers, seed=seed,
                                 return_groups=return_groups)
+    if params.n_layers != "auto" and params.grouping == "features":
+        # the reference's k-means of the mean features, then no layer on a speck
+        layers, groups = group_components(components, feats, params.n_layers, seed=seed,
+                                          return_groups=True)
+        if params.grouping_min_layer_mass > 0:
+            desc, mass = _descriptors(components, feats)
+            g = _no_speck_layers(desc, mass, np.asarray(groups), params.grouping_min_layer_mass
+                                 * N, as_seed(seed))
+            if not np.array_equal(g, groups):
+                groups = g
+                onehot = np.zeros((int(g.max()) + 1, K))
+                onehot[g, np.arange(K)] = 1.0
+                layers = onehot @ components
+        return (layers, groups) if return_groups else layers
     alpha = np.ascontiguousarray(components)
     if not np.isfinite(alpha).all():
         raise ValueError("components contain NaN or inf")
@@ -241,6 +313,9 @@ def group_layers(components, features, image, params, *, seed, return_groups=Fal
             g_big = np.where(g_big > max(i, j), g_big - 1, g_big)
     # Relabel consecutively (k-means may leave a group empty).
     _, g_big = np.unique(g_big, return_inverse=True)
+    if params.n_layers != "auto" and params.grouping_min_layer_mass > 0:
+        g_big = _no_speck_layers(desc[big], mass[big], g_big, params.grouping_min_layer_mass * N,
+                                 seed)
     groups = np.empty(K, dtype=np.int32)
     groups[big] = g_big
     small = np.setdiff1d(np.arange(K), big)
