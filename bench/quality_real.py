@@ -186,50 +186,9 @@ def method_params(name, variants):
 
 def kmeans_layers(feats, k, seed):
     """Hard layers: k-means (k-means++, best of 5) of the reduced features."""
-    from scipy.cluster.vq import kmeans2
+    from quality import kmeans_layers as hard_kmeans   # bench/quality.py, the synthetic judge
 
-    x = feats.reshape(-1, feats.shape[-1])
-    rng = np.random.default_rng(seed)
-    best, best_d = None, np.inf
-    for _ in range(5):
-        c, lab = kmeans2(x, k, minit="++", seed=rng, iter=50)
-        d = ((x - c[lab]) ** 2).sum()
-        if d < best_d:
-            best, best_d = lab, d
-    out = np.zeros((k, x.shape[0]))
-    out[best, np.arange(x.shape[0])] = 1.0
-    return out.reshape(k, *feats.shape[:2])
-
-
-_SPECTRAL = {}
-
-
-def segment_cached(image, feats, k, seed, params):
-    """``sss_fast.segment(image, feats, n_layers=k, seed=seed, params=params).layers``, with
-    the spectral part (superpixels → constrained sparsification) computed once per
-    image and params and reused for every layer count: the grouping and the relaxed
-    stage run per k exactly as ``segment`` runs them (images under the spectral cap)."""
-    import sss_fast
-    from sss_fast import pipeline
-    from sss_fast.stages import grouping, relaxed
-
-    h, w = image.shape[:2]
-    if params.spectral_factor(h, w) != 1:
-        return sss_fast.segment(image, feats, n_layers=k, seed=seed, params=params).layers
-    key = (id(image), image.shape, repr(params), seed)
-    p = pipeline._scaled_params(params, h * w)
-    if key not in _SPECTRAL:
-        _SPECTRAL.clear()
-        clock = pipeline.StageClock(pipeline.STAGES, None, {})
-        sp = pipeline._spectral_stages(image, feats, p, seed, False, clock, {})
-        _SPECTRAL[key] = (sp["components"], sp["laplacian"])
-    comps, lap = _SPECTRAL[key]
-    pk = replace(p, n_layers=k)
-    grouped = grouping.group_layers(comps, feats, image, pk, seed=seed)
-    raw = relaxed.relaxed_sparsify(grouped.reshape(-1, h, w), lap, image, pk)
-    layers = relaxed.clean_layers(raw).astype(np.float32)
-    layers /= layers.sum(axis=0, keepdims=True)
-    return layers
+    return hard_kmeans(feats, k, seed)
 
 
 def run_method(name, image, feats, k, seed, variants):
