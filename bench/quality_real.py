@@ -191,6 +191,37 @@ def kmeans_layers(feats, k, seed):
     return hard_kmeans(feats, k, seed)
 
 
+_SPECTRAL = {}
+
+
+def segment_cached(image, feats, k, seed, params):
+    """``sss_fast.segment(image, feats, n_layers=k, seed=seed, params=params).layers``, with
+    the spectral part (superpixels → constrained sparsification) computed once per
+    image and params and reused for every layer count: the grouping and the relaxed
+    stage run per k exactly as ``segment`` runs them (images under the spectral cap)."""
+    import sss_fast
+    from sss_fast import pipeline
+    from sss_fast.stages import grouping, relaxed
+
+    h, w = image.shape[:2]
+    if params.spectral_factor(h, w) != 1:
+        return sss_fast.segment(image, feats, n_layers=k, seed=seed, params=params).layers
+    key = (id(image), image.shape, repr(params), seed)
+    p = pipeline._scaled_params(params, h * w)
+    if key not in _SPECTRAL:
+        _SPECTRAL.clear()
+        clock = pipeline.StageClock(pipeline.STAGES, None, {})
+        sp = pipeline._spectral_stages(image, feats, p, seed, False, clock, {})
+        _SPECTRAL[key] = (sp["components"], sp["laplacian"])
+    comps, lap = _SPECTRAL[key]
+    pk = replace(p, n_layers=k)
+    grouped = grouping.group_layers(comps, feats, image, pk, seed=seed)
+    raw = relaxed.relaxed_sparsify(grouped.reshape(-1, h, w), lap, image, pk)
+    layers = relaxed.clean_layers(raw).astype(np.float32)
+    layers /= layers.sum(axis=0, keepdims=True)
+    return layers
+
+
 def run_method(name, image, feats, k, seed, variants):
     """(layers (K, H, W) float64, seconds, warnings)."""
     import sss_fast
