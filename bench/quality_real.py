@@ -113,15 +113,10 @@ def read_gray(path):
 
 
 def load_docia(data, size):
-    a = read_rgb(Path(data) / "docia.png")
-    img, feat = a[:, :640], a[:, 640:]
-    if size != 640:
-        if 640 % size:
-            raise ValueError("--docia-size must divide 640")
-        f = 640 // size
-        img = img.reshape(size, f, size, f, 3).mean(axis=(1, 3))
-        feat = feat.reshape(size, f, size, f, 3).mean(axis=(1, 3))
-    return np.ascontiguousarray(img), np.ascontiguousarray(feat)
+    """docia's image and the paper's reduced features, box-averaged to size²."""
+    from quality import load_docia as load   # bench/quality.py
+
+    return load(Path(data) / "docia.png", size)
 
 
 def skimage_photo(name, side):
@@ -201,25 +196,22 @@ def segment_cached(image, feats, k, seed, params):
     stage run per k exactly as ``segment`` runs them (images under the spectral cap)."""
     import sss_fast
     from sss_fast import pipeline
-    from sss_fast.stages import grouping, relaxed
+    from sss_fast.stages import grouping
 
     h, w = image.shape[:2]
     if params.spectral_factor(h, w) != 1:
         return sss_fast.segment(image, feats, n_layers=k, seed=seed, params=params).layers
     key = (id(image), image.shape, repr(params), seed)
     p = pipeline._scaled_params(params, h * w)
+    clock = pipeline.StageClock(pipeline.STAGES, None, {})
     if key not in _SPECTRAL:
         _SPECTRAL.clear()
-        clock = pipeline.StageClock(pipeline.STAGES, None, {})
         sp = pipeline._spectral_stages(image, feats, p, seed, False, clock, {})
         _SPECTRAL[key] = (sp["components"], sp["laplacian"])
     comps, lap = _SPECTRAL[key]
     pk = replace(p, n_layers=k)
     grouped = grouping.group_layers(comps, feats, image, pk, seed=seed)
-    raw = relaxed.relaxed_sparsify(grouped.reshape(-1, h, w), lap, image, pk)
-    layers = relaxed.clean_layers(raw).astype(np.float32)
-    layers /= layers.sum(axis=0, keepdims=True)
-    return layers
+    return pipeline.relax_and_clean(grouped, lap, image, pk, clock, {})[0]
 
 
 def run_method(name, image, feats, k, seed, variants):
@@ -250,11 +242,9 @@ def crop_scores(layers, alpha):
     """best / union SAD (thousands of pixels) and the number of layers on the object."""
     from sss_fast import metrics
 
-    on = metrics.layers_on(layers, alpha)
-    sads = np.abs(layers - alpha).sum(axis=(1, 2))
-    return {"best": metrics.best_layer_sad(layers, alpha) / 1e3,
-            "union": metrics.union_sad(layers, alpha) / 1e3,
-            "n_on": int(on.sum()), "best_layer": int(sads.argmin())}
+    sads = metrics.layer_sads(layers, alpha)
+    return {"best": float(sads.min()) / 1e3, "union": metrics.union_sad(layers, alpha) / 1e3,
+            "n_on": int(metrics.layers_on(layers, alpha).sum()), "best_layer": int(sads.argmin())}
 
 
 def matched_sad(layers, ref):
@@ -277,12 +267,10 @@ def blockiness(layers, image):
 
 # --------------------------------------------------------------------------- sheets
 
-def _label(width, text, h=14):
-    from PIL import Image, ImageDraw
+def _label(width, text):
+    from quality import _label as label_u8   # bench/quality.py
 
-    im = Image.new("RGB", (width, h), (255, 255, 255))
-    ImageDraw.Draw(im).text((2, 1), text, fill=(0, 0, 0))
-    return np.asarray(im, dtype=np.float64) / 255.0
+    return label_u8(width, text) / 255.0
 
 
 def sheet_row(image, layers, label, gap=3):

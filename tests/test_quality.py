@@ -173,7 +173,6 @@ def test_no_layer_wasted_on_a_speck():
     comps, region = blocks(n=4)
     N = comps.shape[1]
     speck = np.zeros(N)
-    speck[region == 0] = 0.0
     speck[np.flatnonzero(region == 0)[:4]] = 0.9          # 4 pixels of band 0
     comps = np.vstack([comps * (1 - speck), speck])
     pal = np.array([[0.1, 0.2, 0.9], [0.9, 0.1, 0.3], [0.5, 0.6, 0.2], [0.6, 0.5, 0.3]])

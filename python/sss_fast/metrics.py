@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["best_layer_sad", "union_sad", "layers_on", "matched_sad", "wholeness",
+__all__ = ["layer_sads", "best_layer_sad", "union_sad", "layers_on", "matched_sad", "wholeness",
            "blockiness"]
 
 
@@ -32,12 +32,16 @@ def _alpha(alpha, shape):
     return a
 
 
+def layer_sads(layers, alpha) -> np.ndarray:
+    """(K,) SAD of each layer against the true alpha ``(H, W)``."""
+    a = _layers(layers)
+    return np.abs(a - _alpha(alpha, a.shape[1:])).sum(axis=(1, 2))
+
+
 def best_layer_sad(layers, alpha) -> float:
     """SAD of the single layer closest to the true alpha ``(H, W)``: low only when
     the object is whole in one layer."""
-    a = _layers(layers)
-    t = _alpha(alpha, a.shape[1:])
-    return float(np.abs(a - t).sum(axis=(1, 2)).min())
+    return float(layer_sads(layers, alpha).min())
 
 
 def layers_on(layers, alpha) -> np.ndarray:

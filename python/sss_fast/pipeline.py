@@ -20,7 +20,7 @@ from .stages import (constrained, grouping, initialisation, laplacian, relaxed,
 
 __all__ = ["SegmentResult", "segment", "STAGES", "PRESETS", "DEFAULT_SEED", "StageClock",
            "prepare_features", "checked_seed", "checked_progress", "load_image",
-           "eigenvector_stage", "downsample", "upsample"]
+           "eigenvector_stage", "relax_and_clean", "downsample", "upsample"]
 
 #: Stage names, in order, as reported to ``progress`` and in ``timings``.
 STAGES = ("features", "superpixels", "laplacian", "eigenvectors", "constrained", "grouping",
@@ -318,17 +318,7 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
             f"segment: only {grouped.shape[0]} layer(s) found where {params.n_layers} were asked "
             f"({why})", UserWarning, stacklevel=2)
 
-    with clock("relaxed"):
-        raw, rinfo = relaxed.relaxed_sparsify(grouped.reshape(-1, h, w), lap, img, params,
-                                              return_info=True, strict=strict)
-    info["relaxed"] = rinfo
-
-    with clock("cleanup"):
-        cleaned, change = relaxed.clean_layers(raw, return_change=True)
-        layers = cleaned.astype(np.float32)
-        # float32 rounding can move the sum by ~1e-7; renormalise in float32.
-        layers /= layers.sum(axis=0, keepdims=True)
-    info["cleanup_change"] = float(change)
+    layers, raw = relax_and_clean(grouped, lap, img, params, clock, info, strict=strict)
     timings["total"] = time.perf_counter() - t_start
 
     res = SegmentResult(layers=layers, raw_layers=raw, timings=timings, info=info, features=feats)
@@ -341,6 +331,25 @@ def segment(image, features=None, *, n_layers: Optional[int] = None, seed: int =
         res.components = sp["components"]
         res.grouped = grouped.reshape(-1, h, w)
     return res
+
+
+def relax_and_clean(grouped, lap, img, params, clock, info, *, strict=False):
+    """The relaxed sparsification of grouped (K, N) layers at the image's size,
+    then the clean-up: (layers (K, H, W) float32 summing to one, raw layers).
+    Timed by ``clock``; solver facts go to ``info["relaxed"]`` and
+    ``info["cleanup_change"]``."""
+    h, w = img.shape[:2]
+    with clock("relaxed"):
+        raw, rinfo = relaxed.relaxed_sparsify(grouped.reshape(-1, h, w), lap, img, params,
+                                              return_info=True, strict=strict)
+    info["relaxed"] = rinfo
+    with clock("cleanup"):
+        cleaned, change = relaxed.clean_layers(raw, return_change=True)
+        layers = cleaned.astype(np.float32)
+        # float32 rounding can move the sum by ~1e-7; renormalise in float32.
+        layers /= layers.sum(axis=0, keepdims=True)
+    info["cleanup_change"] = float(change)
+    return layers, raw
 
 
 def _superpixels_and_laplacian(img, feats, params, clock, announce=True):

@@ -129,7 +129,8 @@ class Params:
     #: k-means clusters of the features whose guided-filtered indicator the
     #: eigenvectors cannot express are added by Rayleigh–Ritz, so objects
     #: that only the features tell apart can form components. Default 0 (off,
-    #: the paper; 6 helped camouflaged synthetic objects, not real photos).
+    #: the paper; 6 helped camouflaged synthetic objects and was reverted with
+    #: the other issue-15 departures on the real photos, README issue 23).
     feature_subspace: int = 0
     #: A proposal is kept only when the features jump along its edge: mean
     #: feature gradient there at least this times its median inside. Default 3.5.

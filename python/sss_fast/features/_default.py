@@ -86,12 +86,6 @@ DEFAULT_NAME = "lite0"
 _lock = threading.Lock()
 _models: dict = {}
 
-# Kept for callers of the Lite0-era names (read at call time by extract_default).
-DEFAULT_TAPS = LITE0.taps
-DEFAULT_LONG_SIDE = LITE0.long_side
-DEFAULT_COMPONENTS = LITE0.n_components
-
-
 def default_recipe() -> Recipe:
     return RECIPES[DEFAULT_NAME]
 

@@ -128,11 +128,28 @@ def _weighted_kmeans(x, w, k, seed, n_init=10, max_iter=100):
     return best.astype(np.int32)
 
 
-def _group_cost(x, w, g, j):
-    """Mass-weighted distortion of group ``j`` about its weighted mean."""
-    m = g == j
-    c = (w[m, None] * x[m]).sum(0) / max(w[m].sum(), 1e-300)
-    return float((w[m] * ((x[m] - c) ** 2).sum(-1)).sum())
+def _group_means(x, w, g):
+    """(means (G, D), masses (G,)) of the mass-weighted groups ``g`` (consecutive labels)."""
+    n = int(g.max()) + 1
+    mass = np.bincount(g, weights=w, minlength=n)
+    sums = np.stack([np.bincount(g, weights=w * x[:, d], minlength=n)
+                     for d in range(x.shape[1])], axis=1)
+    return sums / np.maximum(mass, 1e-300)[:, None], mass
+
+
+def _group_costs(x, w, g):
+    """Mass-weighted distortion of every group about its weighted mean (-1 for
+    a group of one component, which cannot split)."""
+    means, _ = _group_means(x, w, g)
+    cost = np.bincount(g, weights=w * ((x - means[g]) ** 2).sum(-1), minlength=len(means))
+    return np.where(np.bincount(g, minlength=len(means)) >= 2, cost, -1.0)
+
+
+def _sum_groups(groups, alpha):
+    """Layers: the sum of each group's components."""
+    onehot = np.zeros((int(groups.max()) + 1, alpha.shape[0]))
+    onehot[groups, np.arange(alpha.shape[0])] = 1.0
+    return onehot @ alpha
 
 
 def _no_speck_layers(x, w, g, min_mass, seed):
@@ -148,36 +165,31 @@ def _no_speck_layers(x, w, g, min_mass, seed):
     """
     g = g.copy()
     for _ in range(int(g.max()) + 1):
-        n_groups = int(g.max()) + 1
-        gm = np.array([w[g == j].sum() for j in range(n_groups)])
+        means, gm = _group_means(x, w, g)
         light = int(np.argmin(gm))
-        if n_groups < 2 or gm[light] >= min_mass:
+        if len(gm) < 2 or gm[light] >= min_mass:
             break
-        means = np.array([(w[g == j, None] * x[g == j]).sum(0) / max(gm[j], 1e-300)
-                          for j in range(n_groups)])
         d = ((means - means[light]) ** 2).sum(-1)
         d[light] = np.inf
         g[g == light] = int(np.argmin(d))
         _, g = np.unique(g, return_inverse=True)
-        n_groups -= 1
-        costs = [_group_cost(x, w, g, j) if (g == j).sum() >= 2 else -1.0
-                 for j in range(n_groups)]
+        costs = _group_costs(x, w, g)
         split = False
         for j in np.argsort(costs, kind="stable")[::-1]:
             if costs[j] <= 0:
                 break
             m = np.flatnonzero(g == j)
-            heavy = w[m] >= min_mass          # specks follow the split, never decide it
+            xm, wm = x[m], w[m]
+            heavy = wm >= min_mass            # specks follow the split, never decide it
             if heavy.sum() < 2:
                 continue
             half = np.empty(m.size, dtype=np.int32)
-            half[heavy] = _weighted_kmeans(x[m][heavy], w[m][heavy], 2, seed)
+            half[heavy] = _weighted_kmeans(xm[heavy], wm[heavy], 2, seed)
             if (~heavy).any():
-                c = np.array([(w[m][heavy & (half == h), None] * x[m][heavy & (half == h)]).sum(0)
-                              / w[m][heavy & (half == h)].sum() for h in (0, 1)])
-                half[~heavy] = ((x[m][~heavy][:, None, :] - c[None]) ** 2).sum(-1).argmin(1)
-            if min(w[m][half == 0].sum(), w[m][half == 1].sum()) >= min_mass:
-                g[m[half == 1]] = n_groups
+                c, _ = _group_means(xm[heavy], wm[heavy], half[heavy])
+                half[~heavy] = ((xm[~heavy][:, None, :] - c[None]) ** 2).sum(-1).argmin(1)
+            if min(wm[half == 0].sum(), wm[half == 1].sum()) >= min_mass:
+                g[m[half == 1]] = len(costs)
                 split = True
                 break
         if not split:
@@ -259,10 +271,7 @@ def group_layers(components, features, image, params, *, seed, return_groups=Fal
             g = _no_speck_layers(desc, mass, np.asarray(groups), params.grouping_min_layer_mass
                                  * N, as_seed(seed))
             if not np.array_equal(g, groups):
-                groups = g
-                onehot = np.zeros((int(g.max()) + 1, K))
-                onehot[g, np.arange(K)] = 1.0
-                layers = onehot @ components
+                groups, layers = g, _sum_groups(g, components)
         return (layers, groups) if return_groups else layers
     alpha = np.ascontiguousarray(components)
     if not np.isfinite(alpha).all():
@@ -323,10 +332,7 @@ def group_layers(components, features, image, params, *, seed, return_groups=Fal
         c = means(g_big)
         d = ((desc[small][:, None, :] - c[None, :, :]) ** 2).sum(-1)
         groups[small] = d.argmin(axis=1)
-    n_groups = int(groups.max()) + 1
-    onehot = np.zeros((n_groups, K))
-    onehot[groups, np.arange(K)] = 1.0
-    layers = onehot @ alpha
+    layers = _sum_groups(groups, alpha)
     if return_groups:
         return layers, groups
     return layers
