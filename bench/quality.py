@@ -86,7 +86,8 @@ if __name__ == "__main__":
     _ARGS = _parse()
     for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
         os.environ.setdefault(_v, str(_ARGS.threads))
-    sys.path[:0] = [str(ROOT / "python"), str(HERE)]
+    # SSS_BENCH_PACKAGE: another build's package folder (bench/quality_builds.py)
+    sys.path[:0] = [os.environ.get("SSS_BENCH_PACKAGE", str(ROOT / "python")), str(HERE)]
 
 import numpy as np  # noqa: E402
 

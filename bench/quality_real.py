@@ -296,7 +296,8 @@ def write_sheet(path, rows):
 
 def main(argv=None):
     a = _parse(argv)
-    sys.path.insert(0, str(ROOT / "python"))
+    # SSS_BENCH_PACKAGE: another build's package folder (bench/quality_builds.py)
+    sys.path.insert(0, os.environ.get("SSS_BENCH_PACKAGE", str(ROOT / "python")))
     import sss_fast
     from sss_fast._native import core
 

@@ -136,18 +136,18 @@ void tn_f32(const MatF& v, index_t r0, index_t nr, index_t c0, index_t p, const 
 }
 
 // wt -= V[r0:r0+nr, c0:c0+p] c (c p x 16 row-major), wt's rows in groups of
-// G, each row of c loaded once per group.
+// G, each row of c loaded once per group. vt is the sub-block of V row-major
+// (nr x p): read along a row, every step stays on the same few pages.
 template <int G>
-void nn_group(const float* vi, index_t ld, index_t p, const double* c, double* wt) {
+void nn_group(const float* vt, index_t p, const double* c, double* wt) {
     vd acc[G][kR];
     for (int g = 0; g < G; ++g)
         for (int r = 0; r < kR; ++r) acc[g][r] = vd{};
     for (index_t j = 0; j < p; ++j) {
         vd cr[kR];
         for (int r = 0; r < kR; ++r) cr[r] = loadv(c + j * kW + r * kV);
-        const float* vj = vi + j * ld;
         for (int g = 0; g < G; ++g) {
-            const double x = vj[g];
+            const double x = vt[g * p + j];
             for (int r = 0; r < kR; ++r) acc[g][r] += x * cr[r];
         }
     }
@@ -156,13 +156,24 @@ void nn_group(const float* vi, index_t ld, index_t p, const double* c, double* w
             storev(wt + g * kW + r * kV, loadv(wt + g * kW + r * kV) - acc[g][r]);
 }
 
+// The sub-block is first copied row-major: walking a row of the
+// column-major basis touches one page per column (p of them, 1.6 MB apart
+// at 640²), a TLB miss for every pair of rows; the copy reads each column
+// sequentially. The sums are the same, in the same order.
 void nn_sub_f32(const MatF& v, index_t r0, index_t nr, index_t c0, index_t p, const double* c,
                 double* wt) {
     const index_t ld = v.rows();
     const float* base = v.data() + c0 * ld + r0;
+    thread_local std::vector<float> vt;
+    vt.resize(static_cast<size_t>(nr * p));
+    for (index_t j = 0; j < p; ++j) {
+        const float* col = base + j * ld;
+        float* out = vt.data() + j;
+        for (index_t i = 0; i < nr; ++i) out[i * p] = col[i];
+    }
     index_t i = 0;
-    for (; i + kG <= nr; i += kG) nn_group<kG>(base + i, ld, p, c, wt + i * kW);
-    for (; i < nr; ++i) nn_group<1>(base + i, ld, p, c, wt + i * kW);
+    for (; i + kG <= nr; i += kG) nn_group<kG>(vt.data() + i * p, p, c, wt + i * kW);
+    for (; i < nr; ++i) nn_group<1>(vt.data() + i * p, p, c, wt + i * kW);
 }
 
 // g (16 x 16, row-major) += wt^T wt for nr rows of wt (row-major, 16 wide).

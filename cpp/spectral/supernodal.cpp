@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "common/parallel.hpp"
+#include "common/simd.hpp"
 
 namespace sss::spectral {
 namespace {
@@ -68,27 +69,21 @@ bool ldlt_blocked(Eigen::Ref<MatrixCM> a, std::vector<double>& d) {
 // at compile time (the common block sizes); KC == 0 takes it at run time.
 constexpr index_t kColBlock = 4;  // factor columns applied per pass over a row
 
-// For k = 8 and 16 the kernels below hold a k-wide row in NV = k/8 vectors of
-// 8 doubles (GCC/Clang vector extension: one zmm with AVX-512, two ymm with
-// AVX2). Left to the auto-vectoriser, GCC vectorised the triangular solves
-// across rows with permutes and horizontal sums (the same row of y is read
-// and written through one pointer) and kept update_backward's accumulators
-// on the stack; with explicit vectors every FMA works on a row.
-typedef double Vec8 __attribute__((vector_size(64)));
-// Vec8 never crosses a non-inlined call, so GCC's note that passing it by
-// value has a different ABI without AVX-512 does not apply.
-#pragma GCC diagnostic ignored "-Wpsabi"
-inline Vec8 vload(const double* p) {
-    Vec8 v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-inline void vstore(double* p, Vec8 v) { std::memcpy(p, &v, sizeof v); }
-#if defined(__AVX512F__)
-constexpr int kVecColBlock = 8;  // 8 x NV accumulators fit the 32 zmm registers
-#else
-constexpr int kVecColBlock = 4;
-#endif
+// For k = 8 and 16 the kernels below hold a k-wide row in NV = k/W native
+// vectors (simd::vd: W = 8 doubles, one zmm, with AVX-512; W = 4, one ymm,
+// with AVX2). Left to the auto-vectoriser, GCC vectorised the triangular
+// solves across rows with permutes and horizontal sums (the same row of y is
+// read and written through one pointer) and kept update_backward's
+// accumulators on the stack; with explicit vectors every FMA works on a row.
+// The vectors must be the machine's own width: a 64-byte vector type on an
+// AVX2 build is lowered through the stack (every broadcast and FMA operand
+// spilled), which made the 640² solves ~20x slower than with ymm vectors.
+using simd::vd;
+constexpr int W = simd::kWidth;
+// Column blocks sized so that kVecColBlock x NV accumulators plus the row
+// being updated stay in registers (32 zmm with AVX-512, 16 ymm otherwise).
+template <int NV>
+constexpr int kVecColBlock = W == 8 ? 8 : (NV >= 4 ? 3 : 4);
 template <int KC>
 constexpr bool kVectorRows = KC > 0 && KC % 8 == 0;
 
@@ -96,20 +91,20 @@ constexpr bool kVectorRows = KC > 0 && KC % 8 == 0;
 template <int KC>
 void tri_forward(const double* l, index_t nf, index_t nj, double* y, index_t k) {
     if constexpr (kVectorRows<KC>) {
-        constexpr int NV = KC / 8;
+        constexpr int NV = KC / W;
         for (index_t j = 0; j < nj; ++j) {
             const double* col = l + j * nf;
             double* yj = y + j * KC;
             const double inv = 1.0 / col[j];
-            Vec8 v[NV];
+            vd v[NV];
             for (int q = 0; q < NV; ++q) {
-                v[q] = vload(yj + 8 * q) * inv;
-                vstore(yj + 8 * q, v[q]);
+                v[q] = simd::load(yj + W * q) * inv;
+                simd::store(yj + W * q, v[q]);
             }
             for (index_t i = j + 1; i < nj; ++i) {
                 const double a = col[i];
                 double* yi = y + i * KC;
-                for (int q = 0; q < NV; ++q) vstore(yi + 8 * q, vload(yi + 8 * q) - a * v[q]);
+                for (int q = 0; q < NV; ++q) simd::store(yi + W * q, simd::load(yi + W * q) - a * v[q]);
             }
         }
         return;
@@ -133,32 +128,33 @@ template <int KC>
 void update_forward(const double* __restrict l, index_t nf, index_t nj, const double* __restrict y,
                     double* __restrict u, index_t k, index_t i0, index_t i1) {
     if constexpr (kVectorRows<KC>) {
-        constexpr int NV = KC / 8;
+        constexpr int NV = KC / W;
+        constexpr int CB = kVecColBlock<NV>;
         index_t j = 0;
-        for (; j + kVecColBlock <= nj; j += kVecColBlock) {
-            const double* c[kVecColBlock];
-            Vec8 yv[kVecColBlock][NV];
-            for (int t = 0; t < kVecColBlock; ++t) {
+        for (; j + CB <= nj; j += CB) {
+            const double* c[CB];
+            vd yv[CB][NV];
+            for (int t = 0; t < CB; ++t) {
                 c[t] = l + (j + t) * nf + nj;
-                for (int q = 0; q < NV; ++q) yv[t][q] = vload(y + (j + t) * KC + 8 * q);
+                for (int q = 0; q < NV; ++q) yv[t][q] = simd::load(y + (j + t) * KC + W * q);
             }
             for (index_t i = i0; i < i1; ++i) {
                 double* ui = u + i * KC;
                 for (int q = 0; q < NV; ++q) {
-                    Vec8 acc = vload(ui + 8 * q);
-                    for (int t = 0; t < kVecColBlock; ++t) acc -= c[t][i] * yv[t][q];
-                    vstore(ui + 8 * q, acc);
+                    vd acc = simd::load(ui + W * q);
+                    for (int t = 0; t < CB; ++t) acc -= c[t][i] * yv[t][q];
+                    simd::store(ui + W * q, acc);
                 }
             }
         }
         for (; j < nj; ++j) {
             const double* c0 = l + j * nf + nj;
-            Vec8 y0[NV];
-            for (int q = 0; q < NV; ++q) y0[q] = vload(y + j * KC + 8 * q);
+            vd y0[NV];
+            for (int q = 0; q < NV; ++q) y0[q] = simd::load(y + j * KC + W * q);
             for (index_t i = i0; i < i1; ++i) {
                 const double a0 = c0[i];
                 double* ui = u + i * KC;
-                for (int q = 0; q < NV; ++q) vstore(ui + 8 * q, vload(ui + 8 * q) - a0 * y0[q]);
+                for (int q = 0; q < NV; ++q) simd::store(ui + W * q, simd::load(ui + W * q) - a0 * y0[q]);
             }
         }
         return;
@@ -196,30 +192,31 @@ template <int KC>
 void update_backward(const double* __restrict l, index_t nf, index_t nj, index_t nr, double* __restrict y,
                      const double* __restrict x, index_t k, index_t j0, index_t j1) {
     if constexpr (kVectorRows<KC>) {
-        constexpr int NV = KC / 8;
+        constexpr int NV = KC / W;
+        constexpr int CB = kVecColBlock<NV>;
         index_t j = j0;
-        for (; j + kVecColBlock <= j1; j += kVecColBlock) {
-            const double* c[kVecColBlock];
-            Vec8 sv[kVecColBlock][NV] = {};
-            for (int t = 0; t < kVecColBlock; ++t) c[t] = l + (j + t) * nf + nj;
+        for (; j + CB <= j1; j += CB) {
+            const double* c[CB];
+            vd sv[CB][NV] = {};
+            for (int t = 0; t < CB; ++t) c[t] = l + (j + t) * nf + nj;
             for (index_t i = 0; i < nr; ++i) {
                 for (int q = 0; q < NV; ++q) {
-                    const Vec8 xi = vload(x + i * KC + 8 * q);
-                    for (int t = 0; t < kVecColBlock; ++t) sv[t][q] += c[t][i] * xi;
+                    const vd xi = simd::load(x + i * KC + W * q);
+                    for (int t = 0; t < CB; ++t) sv[t][q] += c[t][i] * xi;
                 }
             }
-            for (int t = 0; t < kVecColBlock; ++t)
+            for (int t = 0; t < CB; ++t)
                 for (int q = 0; q < NV; ++q)
-                    vstore(y + (j + t) * KC + 8 * q, vload(y + (j + t) * KC + 8 * q) - sv[t][q]);
+                    simd::store(y + (j + t) * KC + W * q, simd::load(y + (j + t) * KC + W * q) - sv[t][q]);
         }
         for (; j < j1; ++j) {
             const double* c0 = l + j * nf + nj;
-            Vec8 s0[NV] = {};
+            vd s0[NV] = {};
             for (index_t i = 0; i < nr; ++i) {
                 const double a0 = c0[i];
-                for (int q = 0; q < NV; ++q) s0[q] += a0 * vload(x + i * KC + 8 * q);
+                for (int q = 0; q < NV; ++q) s0[q] += a0 * simd::load(x + i * KC + W * q);
             }
-            for (int q = 0; q < NV; ++q) vstore(y + j * KC + 8 * q, vload(y + j * KC + 8 * q) - s0[q]);
+            for (int q = 0; q < NV; ++q) simd::store(y + j * KC + W * q, simd::load(y + j * KC + W * q) - s0[q]);
         }
         return;
     }
@@ -269,17 +266,17 @@ void update_backward(const double* __restrict l, index_t nf, index_t nj, index_t
 template <int KC>
 void tri_backward(const double* l, index_t nf, index_t nj, double* y, index_t k) {
     if constexpr (kVectorRows<KC>) {
-        constexpr int NV = KC / 8;
+        constexpr int NV = KC / W;
         for (index_t j = nj - 1; j >= 0; --j) {
             const double* col = l + j * nf;
-            Vec8 sum[NV] = {};
+            vd sum[NV] = {};
             for (index_t i = j + 1; i < nj; ++i) {
                 const double a = col[i];
-                for (int q = 0; q < NV; ++q) sum[q] += a * vload(y + i * KC + 8 * q);
+                for (int q = 0; q < NV; ++q) sum[q] += a * simd::load(y + i * KC + W * q);
             }
             const double inv = 1.0 / col[j];
             double* yj = y + j * KC;
-            for (int q = 0; q < NV; ++q) vstore(yj + 8 * q, (vload(yj + 8 * q) - sum[q]) * inv);
+            for (int q = 0; q < NV; ++q) simd::store(yj + W * q, (simd::load(yj + W * q) - sum[q]) * inv);
         }
         return;
     }
