@@ -150,15 +150,16 @@ VARIANTS = {"default": {}, "exact": {"params": {"constrained_stride": 1, "eig_ba
 
 
 def compare_layers(a, b):
-    """Mean |Δα| and the fraction of pixels where some layer moved by more than
-    0.1, after matching b's layers to a's by overlap (Hungarian)."""
+    """Mean and largest |Δα| and the fraction of pixels where some layer moved by
+    more than 0.1, after matching b's layers to a's by overlap (Hungarian)."""
     from scipy.optimize import linear_sum_assignment
 
     if a.shape != b.shape:
         return {"layers": [a.shape[0], b.shape[0]]}
     rows, cols = linear_sum_assignment(-np.einsum("khw,jhw->kj", a, b))
     d = np.abs(a[rows] - b[cols])
-    return {"mean_abs_diff": float(d.mean()), "pixels_moved_0.1": float((d.max(0) > 0.1).mean())}
+    return {"mean_abs_diff": float(d.mean()), "max_abs_diff": float(d.max()),
+            "pixels_moved_0.1": float((d.max(0) > 0.1).mean())}
 
 
 def print_run(rec, args, base):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -23,12 +22,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from suite_run import child_env  # noqa: E402
 
 
 def run_script(script, args, pkg, threads):
-    env = dict(os.environ, SSS_BENCH_PACKAGE=str(Path(pkg).resolve()))
-    for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        env[v] = str(threads)
+    env = dict(child_env(threads), SSS_BENCH_PACKAGE=str(Path(pkg).resolve()))
     p = subprocess.run([sys.executable, str(HERE / script), *args], env=env, capture_output=True,
                        text=True, cwd=str(ROOT))
     if p.returncode != 0:

@@ -6,7 +6,7 @@ baseline / current, ``--repeats`` times each. It prints every run's stage
 times and peak memory (VmHWM), the best of each build with the ratio, the
 recorded figure of the best Python port (``suite_config.BASELINE``), and the
 current layers against the baseline's (mean and max |Δα|, layers matched by
-overlap), so a pure speed change shows that the layers did not move.
+overlap: ``bench_pipeline.compare_layers``), so a pure speed change shows that the layers did not move.
 
 The baseline is a folder holding an ``sss_fast`` package, e.g. the previous
 commit installed with ``pip install --no-deps --target build/base-<commit> .``
@@ -33,7 +33,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from bench_pipeline import compare_layers  # noqa: E402
-from suite_config import BASELINE, THREAD_VARS  # noqa: E402
+from suite_config import BASELINE  # noqa: E402
+from suite_run import child_env  # noqa: E402
 
 CHILD = r"""
 import json, sys, warnings
@@ -58,9 +59,7 @@ STAGES = ("superpixels", "laplacian", "eigenvectors", "constrained", "grouping",
 
 
 def run(pkg_dir: Path, size: int, seed: int, threads: int, out: str) -> dict:
-    env = dict(os.environ)
-    for v in THREAD_VARS:
-        env[v] = str(threads)
+    env = child_env(threads)
     env["PYTHONPATH"] = os.pathsep.join([str(pkg_dir.resolve()), str(HERE)])
     p = subprocess.run([sys.executable, "-c", CHILD, str(size), str(seed), out], env=env,
                        capture_output=True, text=True, cwd=str(HERE))
@@ -98,8 +97,6 @@ def main():
         base_layers = np.load(f"{tmp}/baseline0.npy")
         cur_layers = np.load(f"{tmp}/current0.npy")
     diff = compare_layers(base_layers, cur_layers)
-    if base_layers.shape == cur_layers.shape:
-        diff["max_abs_diff"] = float(np.abs(base_layers - cur_layers).max())
     best = {tag: min(rs, key=lambda r: r["timings"]["total"]) for tag, rs in runs.items()}
     print(f"\n== docia {a.size}², defaults, {a.threads} threads, best of {a.repeats} ==")
     print(f"  {'stage':13s} {'baseline':>9s} {'current':>9s}   ratio")

@@ -248,3 +248,24 @@ def test_no_blocky_layers_on_a_real_photo():
     feats = features.default_features(img)
     r = sss_fast.segment(img, feats, seed=20180812)
     assert metrics.blockiness(r.layers, img).max() < 15
+
+
+def test_layer_scores():
+    """The real-photo scores on hand-made layers whose answers are known."""
+    from sss_fast import metrics
+
+    alpha = np.zeros((10, 10))
+    alpha[:, :4] = 1.0                                   # the object: 40 pixels
+    whole = np.stack([alpha, 1 - alpha])                 # object whole in layer 0
+    halves = np.stack([alpha * (np.arange(10) < 2), alpha * (np.arange(10) >= 2), 1 - alpha])
+    assert metrics.best_layer_sad(whole, alpha) == 0.0
+    assert metrics.best_layer_sad(halves, alpha) == 20.0  # the better half misses 20 pixels
+    assert metrics.union_sad(halves, alpha) == 0.0        # but together they are exact
+    np.testing.assert_array_equal(metrics.layers_on(halves, alpha), [True, True, False])
+    assert metrics.matched_sad(whole[::-1], whole) == 0.0  # order does not matter
+    # halves against whole: layer 2 matches exactly, one half pairs with the object
+    # (SAD 20), the other with an empty layer (SAD 20): mean over 3 pairs
+    assert metrics.matched_sad(halves, whole) == pytest.approx(40.0 / 3)
+    np.testing.assert_allclose(metrics.wholeness(halves, whole), [0.5, 1.0])  # split in two
+    with pytest.raises(ValueError, match="alpha"):
+        metrics.best_layer_sad(whole, alpha[:5])

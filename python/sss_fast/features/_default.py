@@ -26,7 +26,7 @@ accepts; ``"default"`` is :data:`DEFAULT_RECIPE`.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -53,7 +53,6 @@ class Recipe:
     spectral_tau: float = 0.1
     #: with ``spectral``: keep the features too, the embedding weighted by this.
     spectral_mix: float | None = None
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def with_(self, **changes) -> "Recipe":
         return replace(self, **changes)
@@ -223,17 +222,6 @@ def extract_recipe(image: np.ndarray, recipe: Recipe, *, device="cpu") -> np.nda
     return np.ascontiguousarray(f[0].permute(1, 2, 0).cpu().numpy(), dtype=np.float32)
 
 
-def extract_default(image: np.ndarray, *, device="cpu", long_side=None, taps=None,
-                    n_components=-1, recipe: Recipe | None = None) -> np.ndarray:
-    """Raw features of the default recipe, with ``long_side``, ``taps`` and
-    ``n_components`` overriding it when given (``n_components=None`` keeps
-    all channels)."""
-    r = default_recipe() if recipe is None else recipe
-    changes = {}
-    if long_side is not None:
-        changes["long_side"] = int(long_side)
-    if taps is not None:
-        changes["taps"] = tuple(taps)
-    if n_components != -1:
-        changes["n_components"] = n_components
-    return extract_recipe(image, r.with_(**changes) if changes else r, device=device)
+def extract_default(image: np.ndarray, *, device="cpu") -> np.ndarray:
+    """Raw features of the default recipe (:data:`DEFAULT_NAME`)."""
+    return extract_recipe(image, default_recipe(), device=device)

@@ -201,10 +201,10 @@ def _no_speck_layers(x, w, g, min_mass, seed):
 def group_layers(components, features, image, params, *, seed, return_groups=False):
     """Group components into layers as ``params.grouping`` says (SPEC §8 and departures).
 
-    ``params.grouping == "features"`` is the reference, :func:`group_components`
-    on the features (``n_layers="auto"`` then picks the count on the features
-    alone). ``"features+colour"`` (the default) clusters each component's
-    descriptor: its mean feature next to its mean colour times
+    ``params.grouping == "features"`` (the default, the paper) is
+    :func:`group_components` on the features (``n_layers="auto"`` then picks
+    the count on the features alone). ``"features+colour"`` clusters each
+    component's descriptor: its mean feature next to its mean colour times
     ``params.grouping_colour_weight``. Objects that the features barely tell
     apart but whose colours differ (a thin ring and a fringe of similar
     class) then get their own layers, and the many pieces of one background,
@@ -214,8 +214,13 @@ def group_layers(components, features, image, params, *, seed, return_groups=Fal
     they join the group with the nearest descriptor afterwards, so no layer
     is near-empty.
 
-    With a fixed ``n_layers``, groups whose descriptors lie closer than
-    ``params.grouping_merge_distance`` are merged afterwards (SPEC §8's "when
+    With a fixed ``n_layers`` and either grouping, a layer lighter than
+    ``params.grouping_min_layer_mass`` of the pixels (a speck) is merged into
+    the nearest group and the layer it frees splits the most spread-out
+    group (:func:`_no_speck_layers`).
+
+    With a fixed ``n_layers``, "features+colour" merges groups whose
+    descriptors lie closer than ``params.grouping_merge_distance`` afterwards (SPEC §8's "when
     several h_i coincide k-means forms fewer groups", with a tolerance: soft
     components of one flat region differ in their means by a little).
 
@@ -288,12 +293,7 @@ def group_layers(components, features, image, params, *, seed, return_groups=Fal
         return _weighted_kmeans(desc[big], mass[big], k, seed)
 
     def means(g):
-        out = []
-        for j in range(int(g.max()) + 1):
-            m = big[g == j]
-            w = mass[m]
-            out.append((desc[m] * w[:, None]).sum(0) / max(w.sum(), 1e-300))
-        return np.array(out)
+        return _group_means(desc[big], mass[big], g)[0]
 
     def distances(g):
         """Pairwise distances of the group centres (inf on the diagonal)."""
