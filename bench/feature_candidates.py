@@ -17,7 +17,14 @@ Scores (SAD in thousands of pixels, lower is better):
 * ``--full``: the pipeline. ``segment(image, feats,
   params=Params.reference(constrained_stride="auto"))`` at 5 and 2 layers on
   the crops and at 5 on docia, docia scored against the same pipeline fed
-  the paper's features (the gold standard).
+  the paper's features (the gold standard, at the paper's seed). With
+  ``--seeds a,b,c`` every score is taken at each seed and averaged (the
+  spread is reported too): a seed alone moves single crop scores by up to
+  20× (``bench/seed_sensitivity.py``), so one seed cannot rank candidates.
+  ``paper`` with other seeds gives the floor of the docia score.
+* A candidate ``<name>:d<N>`` is ``<name>``'s raw features reduced to N
+  principal components on one common scale (``reduce_dims``) instead of 3
+  min-max-normalised ones; the stages take any number of channels.
 * ``--sheets``: contact sheets of the figure photos and scikit-image's
   astronaut, chelsea, coffee, rows = candidates, same pipeline, written as
   ``<prefix>-<photo>.png``.
@@ -26,8 +33,9 @@ Scores (SAD in thousands of pixels, lower is better):
 
     OMP_NUM_THREADS=1 PYTHONPATH=python python bench/feature_candidates.py \\
         --screen --candidates lite0,lite2_hc --threads 1
-    PYTHONPATH=python python bench/feature_candidates.py --full \\
-        --candidates lite0,default --json-out bench/results/<date>-feature-candidates.json
+    PYTHONPATH=python python bench/feature_candidates.py --full --threads 2 \\
+        --seeds 20180812,1,2 --candidates paper,lite0,lite0_classes,lite0:d5 \\
+        --json-out bench/results/<date>-feature-candidates-seeds.json
 """
 
 from __future__ import annotations
@@ -135,8 +143,33 @@ def parse_extra(specs, base):
 
 # --------------------------------------------------------------------------- features
 
+def reduce_dims(raw, image, dims):
+    """``features.reduce`` to ``dims`` principal components on one common scale:
+    clamp, guided filter and PCA as the pipeline does, then every component is
+    shifted to start at 0 and all are divided by the first component's range
+    (the top component spans [0, 1], the others keep their relative spread
+    instead of each being stretched to [0, 1])."""
+    from sss_fast import Params, features
+
+    prm = Params()
+    f = np.clip(np.asarray(raw, dtype=np.float64), -prm.feature_clamp, prm.feature_clamp)
+    f = features.guided_filter(image, f, window=prm.guided_window, eps=prm.guided_eps)
+    x = f.reshape(-1, f.shape[2])
+    x = x - x.mean(axis=0)
+    vals, vecs = np.linalg.eigh(x.T @ x)
+    v = vecs[:, ::-1][:, :dims]
+    v *= np.where(v[np.argmax(np.abs(v), axis=0), np.arange(v.shape[1])] < 0, -1.0, 1.0)
+    out = x @ v
+    out -= out.min(axis=0)
+    out /= max(float(out[:, 0].max()), 1e-300)
+    return np.ascontiguousarray(out.reshape(*f.shape[:2], -1))
+
+
 def reduced(cand_name, recipe, key, image):
-    """Reduced features of ``image`` (cached by candidate, key and shape)."""
+    """Reduced features of ``image`` (cached by candidate, key and shape). A
+    candidate named ``<base>:d<N>`` is ``<base>``'s raw features reduced to N
+    dimensions on a common scale (:func:`reduce_dims`; the stages take any
+    number of feature channels)."""
     from sss_fast import features
     from sss_fast.features._default import extract_recipe
 
@@ -146,7 +179,8 @@ def reduced(cand_name, recipe, key, image):
         return np.load(path)
     t = time.perf_counter()
     raw = extract_recipe(image, recipe)
-    f = features.reduce(raw, image)
+    _, _, dims = cand_name.partition(":d")
+    f = reduce_dims(raw, image, int(dims)) if dims else features.reduce(raw, image)
     np.save(path, f)
     print(f"    features {cand_name}/{key}: {time.perf_counter() - t:.1f} s", flush=True)
     return f
@@ -162,22 +196,35 @@ def reference_layers(data, size=640):
     """Layers of the pipeline fed the paper's features (cached)."""
     import sss_fast
 
-    path = CACHE / f"paper-docia-layers-{size}.npy"
+    path = CACHE / f"paper-docia-layers-{size}{_mode_tag()}.npy"
     if path.exists():
         return np.load(path)
     img, feat = load_docia(data, size)
     t = time.perf_counter()
     lay = np.asarray(sss_fast.segment(img, feat, n_layers=5, seed=SEED,
                                       params=pipeline_params()).layers)
+    CACHE.mkdir(parents=True, exist_ok=True)
     np.save(path, lay)
     print(f"    reference layers (paper features) docia {size}²: {time.perf_counter() - t:.0f} s")
     return lay
 
 
+#: "reference" (``Params.reference(constrained_stride="auto")``, the issue's
+#: measure) or "defaults" (``Params()``), on both sides: the candidates and
+#: the gold standard (``--params``).
+PARAMS = {"mode": "reference"}
+
+
 def pipeline_params():
     import sss_fast
 
+    if PARAMS["mode"] == "defaults":
+        return sss_fast.Params()
     return sss_fast.Params.reference(constrained_stride="auto")
+
+
+def _mode_tag():
+    return "" if PARAMS["mode"] == "reference" else f"-{PARAMS['mode']}"
 
 
 # --------------------------------------------------------------------------- scores
@@ -207,69 +254,107 @@ def screen(name, recipe, data):
     return out
 
 
-def segment_cached(name, key, image, feats, k):
-    """Layers of ``segment(image, feats, Params.reference(constrained_stride="auto"))``,
-    cached under build/feature_cache (delete the files to recompute; the
-    cache key does not see changes to the pipeline's code)."""
-    import sss_fast
+def segment_cached(name, key, image, feats, k, seed=SEED):
+    """Layers of ``segment(image, feats, n_layers=k, seed=seed,
+    params=pipeline_params())``, cached under
+    build/feature_cache (delete the files to recompute; the cache key does not
+    see changes to the pipeline's code). Computed through
+    ``quality_real.segment_cached`` (the spectral stages once per image and
+    seed, the grouping and relaxed stage per layer count, as ``segment`` runs
+    them); seeds other than the paper's are cached with the seed in the file
+    name."""
+    import quality_real
 
-    path = CACHE / f"{name}-{key}-{image.shape[0]}x{image.shape[1]}-layers{k}.npy"
+    tag = ("" if seed == SEED else f"-s{seed}") + _mode_tag()
+    path = CACHE / f"{name}-{key}-{image.shape[0]}x{image.shape[1]}-layers{k}{tag}.npy"
     if path.exists():
         return np.load(path).astype(np.float64)
     t = time.perf_counter()
-    lay = np.asarray(sss_fast.segment(image, feats, n_layers=k, seed=SEED,
-                                      params=pipeline_params()).layers)
+    lay = np.asarray(quality_real.segment_cached(image, feats, k, seed, pipeline_params()))
+    CACHE.mkdir(parents=True, exist_ok=True)
     np.save(path, lay)
-    print(f"    segment {name}/{key} K={k}: {time.perf_counter() - t:.0f} s", flush=True)
+    print(f"    segment {name}/{key} K={k} seed {seed}: {time.perf_counter() - t:.0f} s",
+          flush=True)
     return lay
 
 
-def full(name, recipe, data, docia=True):
-    out = {"crops": {}}
-    for cname, img, alpha in crops(data):
-        f = reduced(name, recipe, cname, img)
-        row = {}
-        for k in (5, 2):
-            t = time.perf_counter()
-            lay = segment_cached(name, cname, img, f, k)
-            row[f"seg@{k}"] = crop_scores(lay, alpha)
-            row[f"seg@{k}"]["seconds"] = time.perf_counter() - t
-        out["crops"][cname] = row
-        print(f"    {name} {cname}: @5 best {row['seg@5']['best']:.2f} union "
-              f"{row['seg@5']['union']:.2f} | @2 best {row['seg@2']['best']:.2f} union "
-              f"{row['seg@2']['union']:.2f}", flush=True)
-    out["crop_mean"] = {key: {s: float(np.mean([out["crops"][c][key][s] for c in CROPS]))
-                              for s in ("best", "union", "n_on")} for key in ("seg@5", "seg@2")}
+def _mean_over(rows, keys, stats):
+    return {key: {s: float(np.mean([r[key][s] for r in rows])) for s in stats} for key in keys}
+
+
+def full(name, recipe, data, docia=True, seeds=(SEED,)):
+    """The pipeline's scores, for every seed in ``seeds``: per seed the crop
+    means (``per_seed``) and docia's matched SAD against the gold standard
+    (the paper's features at the paper's seed); ``crop_mean`` and
+    ``docia_matched`` are the means over the seeds, ``*_spread`` their
+    max - min over the seeds."""
+    out = {"crops": {}, "seeds": list(seeds), "per_seed": {}}
+    keys, stats = ("seg@5", "seg@2"), ("best", "union", "n_on")
+    images = [] if recipe is None else list(crops(data))   # the paper's: docia only
     if docia:
-        img, paper = load_docia(data, 640)
+        dimg, paper = load_docia(data, 640)
         ref = reference_layers(data)
-        f = paper if name == "paper" else reduced(name, recipe, "docia", img)
-        t = time.perf_counter()
-        lay = segment_cached(name, "docia", img, f, 5)
-        out["docia_matched"] = matched_sad(lay, ref)
-        out["docia_whole"] = wholeness(lay, ref)
-        out["docia_seconds"] = time.perf_counter() - t
-    m = out["crop_mean"]
-    print(f"  {name:14s} FULL crops @5 best {m['seg@5']['best']:6.2f} union "
-          f"{m['seg@5']['union']:6.2f} | @2 best {m['seg@2']['best']:6.2f} union "
-          f"{m['seg@2']['union']:6.2f}" + (
-              f" | docia matched {out['docia_matched']:6.2f} whole "
-              f"{' '.join(f'{w:.2f}' for w in out['docia_whole'])}" if docia else ""), flush=True)
+        dfeat = paper if name == "paper" else reduced(name, recipe, "docia", dimg)
+    for seed in seeds:
+        per_crop = {}
+        for cname, img, alpha in images:
+            f = reduced(name, recipe, cname, img)
+            row = {}
+            for k in (5, 2):
+                t = time.perf_counter()
+                lay = segment_cached(name, cname, img, f, k, seed)
+                row[f"seg@{k}"] = crop_scores(lay, alpha)
+                row[f"seg@{k}"]["seconds"] = time.perf_counter() - t
+            per_crop[cname] = row
+            print(f"    {name} seed {seed} {cname}: @5 best {row['seg@5']['best']:.2f} union "
+                  f"{row['seg@5']['union']:.2f} | @2 best {row['seg@2']['best']:.2f} union "
+                  f"{row['seg@2']['union']:.2f}", flush=True)
+        ps = {"crops": per_crop,
+              "crop_mean": _mean_over([per_crop[c] for c in per_crop], keys, stats)
+              if per_crop else {}}
+        if docia:
+            t = time.perf_counter()
+            lay = segment_cached(name, "docia", dimg, dfeat, 5, seed)
+            ps.update(docia_matched=matched_sad(lay, ref), docia_whole=wholeness(lay, ref),
+                      docia_seconds=time.perf_counter() - t)
+        out["per_seed"][str(seed)] = ps
+    runs = list(out["per_seed"].values())
+    if images:
+        out["crops"] = runs[0]["crops"] if len(runs) == 1 else {
+            c: _mean_over([r["crops"][c] for r in runs], keys, stats) for c in CROPS}
+        out["crop_mean"] = _mean_over([r["crop_mean"] for r in runs], keys, stats)
+        out["crop_mean_spread"] = {key: {s: float(np.ptp([r["crop_mean"][key][s] for r in runs]))
+                                         for s in stats} for key in keys}
+    if docia:
+        vals = [r["docia_matched"] for r in runs]
+        out["docia_matched"] = float(np.mean(vals))
+        out["docia_matched_spread"] = float(np.ptp(vals))
+        out["docia_whole"] = runs[0]["docia_whole"]
+    m = out.get("crop_mean")
+    print(f"  {name:14s} FULL ({len(runs)} seed(s))" + (
+        f" crops @5 best {m['seg@5']['best']:6.2f} union {m['seg@5']['union']:6.2f} | @2 best "
+        f"{m['seg@2']['best']:6.2f} union {m['seg@2']['union']:6.2f}" if m else "") + (
+              f" | docia matched {out['docia_matched']:6.2f} (spread "
+              f"{out['docia_matched_spread']:.2f})" if docia else ""), flush=True)
     return out
 
 
-def sheets(names, cands, data, prefix):
+def sheets(names, cands, data, prefix, seeds=(SEED,)):
+    """A sheet per photo: a row per candidate and seed (5 layers)."""
     for photo in PHOTOS:
         image = photo_image(photo, data, 320)
         rows = []
         for name in names:
             f = reduced(name, cands[name], photo, image)
-            lay = segment_cached(name, photo, image, f, 5)
-            label = {"lite0": "old features (EfficientNet-Lite0, strides 16+32)",
-                     "lite0_classes": "new default (Lite0 + per-pixel class evidence, flip)"
+            label = {"lite0": "lite0 (the default: EfficientNet-Lite0, strides 16+32)",
+                     "lite0_classes": "lite0-classes (Lite0 + per-pixel class evidence, flip)"
                      }.get(name, name)
-            rows.append(sheet_row(image, lay, f"{photo}: {label}, Params.reference(constrained_"
-                                  f"stride='auto'), 5 layers"))
+            for seed in seeds:
+                lay = segment_cached(name, photo, image, f, 5, seed)
+                prm = ("Params.reference(constrained_stride='auto')" if PARAMS["mode"] == "reference"
+                       else "Params()")
+                rows.append(sheet_row(image, lay, f"{photo}: {label}, seed {seed}, {prm}, "
+                                      "5 layers"))
         path = Path(f"{prefix}-{photo}.png")
         path.parent.mkdir(parents=True, exist_ok=True)
         write_sheet(path, rows)
@@ -349,7 +434,12 @@ def main(argv=None):
     ap.add_argument("--screen", action="store_true")
     ap.add_argument("--full", action="store_true")
     ap.add_argument("--no-docia", action="store_true", help="--full: the crops only")
+    ap.add_argument("--seeds", default=str(SEED),
+                    help="--full: comma-separated seeds, scores averaged over them; "
+                    "--sheets: a row per seed")
     ap.add_argument("--sheets", type=Path, help="prefix of the contact sheets")
+    ap.add_argument("--params", choices=("reference", "defaults"), default="reference",
+                    help="the pipeline's parameters for --full and --sheets, both sides")
     ap.add_argument("--time", action="store_true")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json-out", type=Path)
@@ -360,22 +450,27 @@ def main(argv=None):
 
     torch.set_num_threads(a.threads)
     core.set_num_threads(a.threads)
+    PARAMS["mode"] = a.params
     cands = candidates()
     cands.update(parse_extra(a.recipe, cands))
     cands["paper"] = None
     names = [n for n in a.candidates.split(",") if n]
-    res = {"threads": a.threads, "seed": SEED, "candidates": {}, "weights_mb": wheel_sizes(),
+    for n in names:                      # "<base>:d<N>": base's features in N dimensions
+        if ":d" in n and n not in cands:
+            cands[n] = cands[n.partition(":d")[0]]
+    res = {"threads": a.threads, "seed": SEED, "params": a.params, "candidates": {}, "weights_mb": wheel_sizes(),
            "commit": os.popen(f"git -C {ROOT} rev-parse --short HEAD").read().strip()}
     for n in names:
         r = res["candidates"].setdefault(n, {"recipe": repr(cands[n])})
         if a.screen:
             r["screen"] = screen(n, cands[n], a.data)
         if a.full:
-            r["full"] = full(n, cands[n], a.data, docia=not a.no_docia)
+            r["full"] = full(n, cands[n], a.data, docia=not a.no_docia,
+                             seeds=[int(x) for x in a.seeds.split(",") if x])
         if a.time and cands[n] is not None:
             r["time"] = timing(n, cands[n], a.threads, a.repeat)
     if a.sheets:
-        sheets(names, cands, a.data, a.sheets)
+        sheets(names, cands, a.data, a.sheets, [int(x) for x in a.seeds.split(",") if x])
     if a.json_out:
         a.json_out.parent.mkdir(parents=True, exist_ok=True)
         old = json.loads(a.json_out.read_text()) if a.json_out.exists() else {}

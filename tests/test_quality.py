@@ -269,3 +269,28 @@ def test_layer_scores():
     np.testing.assert_allclose(metrics.wholeness(halves, whole), [0.5, 1.0])  # split in two
     with pytest.raises(ValueError, match="alpha"):
         metrics.best_layer_sad(whole, alpha[:5])
+
+
+def test_spectral_stages_take_more_feature_channels(small_scene):
+    """The stages take reduced features of any width (bench/feature_candidates.py's
+    ``<name>:d<N>`` candidates feed 4–8 channels): two all-zero channels added to
+    three change no affinity, and five-channel features give valid layers."""
+    from sss_fast import pipeline
+    from sss_fast.stages import laplacian, superpixels
+
+    img, feat, _ = small_scene
+    p = Params(n_superpixels=150)
+    g = superpixels.superpixels(img, n_segments=p.n_superpixels, iterations=p.slic_iterations)
+    cm = superpixels.region_means(g.labels, img, g.n_regions)
+    wide = np.concatenate([feat, np.zeros(feat.shape[:2] + (2,))], axis=2)
+    l3 = laplacian.build_laplacian(img, g, cm, superpixels.region_means(g.labels, feat, g.n_regions), p)
+    l5 = laplacian.build_laplacian(img, g, cm, superpixels.region_means(g.labels, wide, g.n_regions), p)
+    assert abs(l3 - l5).max() <= 1e-12 * abs(l3).max()
+    rng = np.random.default_rng(4)
+    five = np.concatenate([feat, rng.uniform(0.4, 0.6, feat.shape[:2] + (2,))], axis=2)
+    clock = pipeline.StageClock(pipeline.STAGES, None, {})
+    sp = pipeline._spectral_stages(img, five, pipeline._scaled_params(p, img.shape[0] * img.shape[1]),
+                                   3, False, clock, {})
+    grouped = sp["grouped"]
+    assert grouped.shape == (p.n_layers, img.shape[0] * img.shape[1])
+    assert np.isfinite(grouped).all() and np.abs(grouped.sum(0) - 1).max() <= 1e-6
