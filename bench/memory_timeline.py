@@ -89,9 +89,8 @@ def main(argv=None):
             if seg:
                 seconds.append(max(seg))
         print("  eigen stage, peak per second (GB): " + " ".join(f"{v:.2f}" for v in seconds))
-    info = r.info.get("eigen", {}) if isinstance(r.info.get("eigen"), dict) else {}
     res = {"size": a.size, "threads": a.threads, "stages": stages, "eigen_per_second_gb": seconds,
-           "timings": r.timings, "factor_nonzeros": info.get("factor_nonzeros")}
+           "timings": r.timings, "factor_nonzeros": r.info["eigen"].get("factor_nonzeros")}
     if a.json_out:
         a.json_out.parent.mkdir(parents=True, exist_ok=True)
         a.json_out.write_text(json.dumps(res, indent=1))

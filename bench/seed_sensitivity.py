@@ -89,14 +89,21 @@ def settings(base, seeds):
     return out
 
 
-def crop_runs(src, name, base, seeds):
+def load_crop(name):
+    """(image, true alpha, default features, defaults scaled to its size) of one crop."""
     import sss_fast
-    from sss_fast import metrics, pipeline
+    from sss_fast import pipeline
 
     image = qr.read_rgb(qr.DATA / "matting" / f"{name}.png")
     alpha = qr.read_gray(qr.DATA / "matting" / f"{name}_alpha.png")
-    feats = qr.features_for(name, image, "default")
     params = pipeline._scaled_params(sss_fast.Params(), image.shape[0] * image.shape[1])
+    return image, alpha, qr.features_for(name, image, "default"), params
+
+
+def crop_runs(src, name, base, seeds):
+    from sss_fast import metrics
+
+    image, alpha, feats, params = load_crop(name)
     spectral = {}
     rows = []
     for cfg in settings(base, seeds):
@@ -128,12 +135,7 @@ def summary(rows):
 
 def trace(src, name, seeds):
     """Two eigen seeds on one crop: their eigenvectors' span and the constrained stage."""
-    import sss_fast
-    from sss_fast import pipeline
-
-    image = qr.read_rgb(qr.DATA / "matting" / f"{name}.png")
-    feats = qr.features_for(name, image, "default")
-    params = pipeline._scaled_params(sss_fast.Params(), image.shape[0] * image.shape[1])
+    image, _, feats, params = load_crop(name)
     runs = []
     for s in seeds[:2]:
         src.seeds.update(eigen=s, init=seeds[0], grouping=seeds[0])
