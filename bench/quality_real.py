@@ -187,6 +187,12 @@ def kmeans_layers(feats, k, seed):
 
 
 _SPECTRAL = {}
+#: Params fields that only the grouping, the relaxed stage and the clean-up read.
+LATE_FIELDS = ("n_layers", "grouping", "grouping_colour_weight", "grouping_position_weight",
+               "grouping_min_mass", "grouping_min_layer_mass", "grouping_merge_distance",
+               "auto_max_layers", "auto_min_distance", "clean_low", "clean_high",
+               "sum_to_one_weight", "relaxed_iterations", "relaxed_floor", "gamma_base",
+               "gamma_gradient_cap", "cg_tolerance", "cg_max_iterations")
 
 
 def segment_cached(image, feats, k, seed, params):
@@ -201,7 +207,10 @@ def segment_cached(image, feats, k, seed, params):
     h, w = image.shape[:2]
     if params.spectral_factor(h, w) != 1:
         return sss_fast.segment(image, feats, n_layers=k, seed=seed, params=params).layers
-    key = (id(image), image.shape, repr(params), seed)
+    # Fields read after the spectral part do not enter the key: variants of the
+    # grouping or the relaxed stage reuse the same components.
+    key = (id(image), image.shape, repr(replace(params, **{f: getattr(sss_fast.Params(), f)
+                                                            for f in LATE_FIELDS})), seed)
     p = pipeline._scaled_params(params, h * w)
     clock = pipeline.StageClock(pipeline.STAGES, None, {})
     if key not in _SPECTRAL:

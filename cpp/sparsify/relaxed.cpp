@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/errors.hpp"
+#include "common/fastmath.hpp"
 #include "common/parallel.hpp"
 #include "sparsify/gradient.hpp"
 
@@ -102,24 +103,28 @@ struct SystemArrays {
     double* residual = nullptr;
 };
 
-// ψ-terms of one value x (see RelaxedResult::irls_energy). Returns the IRLS
-// weight max(|x|, ε)^(γ-2) and adds |x|^γ to e_true and the majorised term to
-// e_major. t_eps = ε^(γ-2) and c_eps = (2/γ - 1) ε^γ are per-pixel constants;
-// powers go through exp/log (one of each per value above the floor).
-inline double sparsity_term(double x, double gamma, double eps, double two_over_gamma,
+// ψ-terms of one value with |x| = ax and t = ax^(γ-2) (any value when ax = 0).
+// Returns the IRLS weight max(|x|, ε)^(γ-2) and adds |x|^γ to e_true and the
+// majorised term to e_major. t_eps = ε^(γ-2) and c_eps = (2/γ - 1) ε^γ are
+// per-pixel constants.
+inline double sparsity_term(double ax, double t, double eps, double two_over_gamma,
                             double t_eps, double c_eps, double& e_true, double& e_major) {
-    const double ax = std::fabs(x);
     if (ax >= eps) {
-        const double t = std::exp((gamma - 2.0) * std::log(ax));
         const double a_g = t * ax * ax;  // |x|^γ
         e_true += a_g;
         e_major += two_over_gamma * a_g;
         return t;
     }
-    e_true += ax > 0.0 ? std::exp(gamma * std::log(ax)) : 0.0;
-    e_major += t_eps * x * x + c_eps;
+    e_true += ax > 0.0 ? t * ax * ax : 0.0;
+    e_major += t_eps * ax * ax + c_eps;
     return t_eps;
 }
+
+// Rows per batch of powers in the fused pass: the 2K + 1 powers of each row
+// (|α|^(γ-2), |1-α|^(γ-2) per layer, ε^(γ-2)) are formed together by the
+// vectorised pow_positive (libm's exp and log, one pair per value, were about
+// half of the stage outside its CG iterations).
+constexpr index_t kPowRows = 256;
 
 template <int KC>
 struct PassKernel {
@@ -128,61 +133,82 @@ struct PassKernel {
                          const double* gamma, const double* diag_l, double lambda, double eps,
                          bool measure_previous, NextSystem next, const SystemArrays& sys) {
         const index_t k = KC > 0 ? KC : k_rt;
-        const double log_eps = std::log(eps);
         const auto t = chunked_sums<7>(l.rows, kRowChunk, [&](index_t rb, index_t re, double* out) {
             std::vector<double> heap(KC > 0 ? 0 : static_cast<std::size_t>(k));
             double stack[KC > 0 ? KC : 1];
             double* s = KC > 0 ? stack : heap.data();
+            const index_t per = 2 * k + 1;  // powers per row
+            std::vector<double> pbase(static_cast<std::size_t>(kPowRows * per)), pexp(pbase.size()),
+                pw(pbase.size());
             double ef = 0, ec = 0, el = 0, es = 0, em = 0, rr = 0, bb = 0;
-            for (index_t r = rb; r < re; ++r) {
-                for (index_t j = 0; j < k; ++j) s[j] = 0.0;
-                for (I q = l.indptr[r]; q < l.indptr[r + 1]; ++q) {
-                    const double v = l.data[q];
-                    const double* xc = a + static_cast<index_t>(l.indices[q]) * k;
-                    for (index_t j = 0; j < k; ++j) s[j] += v * xc[j];
-                }
-                const index_t o = r * k;
-                double sum = 0.0;
-                for (index_t j = 0; j < k; ++j) sum += a[o + j];
-                const double ls = lambda * sum;
-                const double g = gamma[r];
-                const double tg = 2.0 / g;
-                const double t_eps = std::exp((g - 2.0) * log_eps);  // ε^(γ-2)
-                const double c_eps = (tg - 1.0) * eps * eps * t_eps;  // (2/γ - 1) ε^γ
-                double inv_sum = 0.0;
-                for (index_t j = 0; j < k; ++j) {
-                    const double x = a[o + j];
-                    const double lx = s[j] + ls;  // (I⊗L + λCᵀC) a, this entry
-                    if (measure_previous) {
-                        const double res = sys.rhs[o + j] - (lx + sys.w[o + j] * x);
-                        rr += res * res;
-                        bb += sys.rhs[o + j] * sys.rhs[o + j];
+            for (index_t r0 = rb; r0 < re; r0 += kPowRows) {
+                const index_t r1 = std::min(re, r0 + kPowRows);
+                for (index_t r = r0; r < r1; ++r) {
+                    const index_t o = r * k, q0 = (r - r0) * per;
+                    const double ge = gamma[r] - 2.0;
+                    for (index_t j = 0; j < k; ++j) {
+                        const double a0 = std::fabs(a[o + j]), a1 = std::fabs(1.0 - a[o + j]);
+                        pbase[q0 + 2 * j] = a0 > 0.0 ? a0 : 1.0;  // 0: the power is not used
+                        pbase[q0 + 2 * j + 1] = a1 > 0.0 ? a1 : 1.0;
+                        pexp[q0 + 2 * j] = ge;
+                        pexp[q0 + 2 * j + 1] = ge;
                     }
-                    const double d = x - a_hat[o + j];
-                    ef += d * d;
-                    el += x * s[j];
-                    const double u = sparsity_term(x, g, eps, tg, t_eps, c_eps, es, em);
-                    const double v = sparsity_term(1.0 - x, g, eps, tg, t_eps, c_eps, es, em);
-                    if (next == NextSystem::none) continue;
-                    double w, rhs;
-                    if (next == NextSystem::irls) {
-                        w = u + v + 1.0;
-                        rhs = v + a_hat[o + j] + lambda;
-                    } else {
-                        w = 1.0;
-                        rhs = x + lambda;
-                    }
-                    sys.w[o + j] = w;
-                    sys.rhs[o + j] = rhs;
-                    sys.residual[o + j] = rhs - (lx + w * x);
-                    double delta = diag_l[r] + w;
-                    if (!(delta > 0.0)) delta = w;  // indefinite L: keep the block SPD
-                    sys.inv_delta[o + j] = 1.0 / delta;
-                    inv_sum += 1.0 / delta;
+                    pbase[q0 + 2 * k] = eps;
+                    pexp[q0 + 2 * k] = ge;
                 }
-                if (next != NextSystem::none)
-                    sys.coupling[r] = lambda / (1.0 + lambda * inv_sum);
-                ec += (sum - 1.0) * (sum - 1.0);
+                pow_positive(pbase.data(), pexp.data(), pw.data(), (r1 - r0) * per);
+                for (index_t r = r0; r < r1; ++r) {
+                    for (index_t j = 0; j < k; ++j) s[j] = 0.0;
+                    for (I q = l.indptr[r]; q < l.indptr[r + 1]; ++q) {
+                        const double v = l.data[q];
+                        const double* xc = a + static_cast<index_t>(l.indices[q]) * k;
+                        for (index_t j = 0; j < k; ++j) s[j] += v * xc[j];
+                    }
+                    const index_t o = r * k;
+                    const double* pr = pw.data() + (r - r0) * per;
+                    double sum = 0.0;
+                    for (index_t j = 0; j < k; ++j) sum += a[o + j];
+                    const double ls = lambda * sum;
+                    const double g = gamma[r];
+                    const double tg = 2.0 / g;
+                    const double t_eps = pr[2 * k];                       // ε^(γ-2)
+                    const double c_eps = (tg - 1.0) * eps * eps * t_eps;  // (2/γ - 1) ε^γ
+                    double inv_sum = 0.0;
+                    for (index_t j = 0; j < k; ++j) {
+                        const double x = a[o + j];
+                        const double lx = s[j] + ls;  // (I⊗L + λCᵀC) a, this entry
+                        if (measure_previous) {
+                            const double res = sys.rhs[o + j] - (lx + sys.w[o + j] * x);
+                            rr += res * res;
+                            bb += sys.rhs[o + j] * sys.rhs[o + j];
+                        }
+                        const double d = x - a_hat[o + j];
+                        ef += d * d;
+                        el += x * s[j];
+                        const double u = sparsity_term(std::fabs(x), pr[2 * j], eps, tg, t_eps, c_eps, es, em);
+                        const double v = sparsity_term(std::fabs(1.0 - x), pr[2 * j + 1], eps, tg, t_eps,
+                                                       c_eps, es, em);
+                        if (next == NextSystem::none) continue;
+                        double w, rhs;
+                        if (next == NextSystem::irls) {
+                            w = u + v + 1.0;
+                            rhs = v + a_hat[o + j] + lambda;
+                        } else {
+                            w = 1.0;
+                            rhs = x + lambda;
+                        }
+                        sys.w[o + j] = w;
+                        sys.rhs[o + j] = rhs;
+                        sys.residual[o + j] = rhs - (lx + w * x);
+                        double delta = diag_l[r] + w;
+                        if (!(delta > 0.0)) delta = w;  // indefinite L: keep the block SPD
+                        sys.inv_delta[o + j] = 1.0 / delta;
+                        inv_sum += 1.0 / delta;
+                    }
+                    if (next != NextSystem::none)
+                        sys.coupling[r] = lambda / (1.0 + lambda * inv_sum);
+                    ec += (sum - 1.0) * (sum - 1.0);
+                }
             }
             out[0] += ef;
             out[1] += ec;

@@ -171,6 +171,18 @@ void bind_constrained_kernels(py::module_& m) {
         "x**g elementwise for a flat float64 array (the IRLS weight kernel; for tests).");
 
     m.def(
+        "pow_positive",
+        [](const carray<double>& x, const carray<double>& g) {
+            require(g.size() == x.size(), "pow_positive: x and g must have the same size");
+            const index_t n = static_cast<index_t>(x.size());
+            std::vector<double> out(static_cast<size_t>(n));
+            pow_positive(x.data(), g.data(), out.data(), n);
+            return to_numpy(std::move(out), {n});
+        },
+        py::arg("x").noconvert(), py::arg("g").noconvert(),
+        "x**g elementwise with one exponent per value (the relaxed stage's weights; for tests).");
+
+    m.def(
         "solve_block_arrow",
         [](const carray<double>& A, const carray<double>& b) {
             require(A.ndim() == 3 && A.shape(1) == A.shape(2) && b.ndim() == 2 &&
