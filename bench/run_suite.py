@@ -6,7 +6,8 @@
     PYTHONPATH=python python bench/run_suite.py --quality-only
     PYTHONPATH=python python bench/run_suite.py --render bench/results/<stem>.json  # redo md/plots
 
-Writes bench/results/<date>-<host>[-quick|-quality].json, a markdown summary
+Writes bench/results/<date>-<host>[-quick|-quality][-N].json (-N: the N-th run of
+the day with that name; nothing is overwritten), a markdown summary
 (.md) next to it and PNG plots (-scaling, -memory, -reference, -quality).
 
 This file is the command line only; the parts live apart: suite_run.py
@@ -115,6 +116,11 @@ def main(argv=None):
     tag = a.tag or ("quality" if a.quality_only else "quick" if a.quick else "")
     a.out.mkdir(parents=True, exist_ok=True)
     stem = str(a.out / (time.strftime("%Y-%m-%d") + "-" + platform.node() + (f"-{tag}" if tag else "")))
+    # A second run on the same day gets -2, -3, …: results are never overwritten.
+    base, n = stem, 1
+    while Path(f"{stem}.json").exists() or Path(f"{stem}.md").exists():
+        n += 1
+        stem = f"{base}-{n}"
     print(f"load average {os.getloadavg()}; results → {stem}.*", flush=True)
     common = ["--seed", str(a.seed), "--data", str(a.data)]
 

