@@ -19,7 +19,8 @@ Scores (thousands of pixels, lower is better):
   against the true alpha at each of ``--layers``;
 * docia 640² with the paper's features: mean matched-layer SAD against the
   gold standard, the layers of ``Params.reference()`` at the paper's seed
-  (cached under ``build/quality_seeds``);
+  (cached under ``build/quality_seeds``: delete it after a change to the
+  reference path);
 * with ``--scenes``: the synthetic scenes at 96² (``quality.py``'s SAD).
 
 Each docia run also records its stage timings, so a speed variant's time is
@@ -163,8 +164,9 @@ def main(argv=None):
                         image, feats, truth = scn.make_scene(s, 96)
                         lay = sss_fast.segment(image, feats, n_layers=truth.shape[0], seed=seed,
                                                params=params[n]).layers
-                        add(n, f"scene {s} sad", quality.score(
-                            np.asarray(lay, np.float64), truth, scn.transition_band(truth))["sad"])
+                        sc, _ = quality.score(np.asarray(lay, np.float64), truth,
+                                              scn.transition_band(truth))
+                        add(n, f"scene {s} sad", sc["sad"])
         print(f"seed {seed}: {time.perf_counter() - t0:.0f} s", flush=True)
         for r in rows.values():   # mean over crops per layer count, per seed
             for k in ks:
@@ -177,7 +179,7 @@ def main(argv=None):
     keys = [s for s in summary if "mean" in s or s.startswith("docia")] + \
         [s for s in summary if "mean" not in s and not s.startswith("docia")]
     print(f"\nmeans over seeds {seeds} (min–max); '*' = variant mean above the defaults' max")
-    print(f"{'score':26s}" + "".join(f"{n:>22s}" for n in names))
+    print(f"{'score':26s}" + "".join(f"{n:>25s}" for n in names))
     for s in keys:
         e = summary[s]
         cells = []
@@ -185,7 +187,7 @@ def main(argv=None):
             x = e[n]
             mark = "" if n == "defaults" or x["within"] else "*"
             cells.append(f"{x['mean']:.2f} ({x['min']:.1f}–{x['max']:.1f}){mark}")
-        print(f"{s:26s}" + "".join(f"{c:>22s}" for c in cells))
+        print(f"{s:26s}" + "".join(f"{c:>25s}" for c in cells))
     for n in names[1:]:
         worst = max(summary, key=lambda sc: summary[sc][n]["max_paired_rel_change"])
         print(f"{n}: largest seed-by-seed relative change {100 * summary[worst][n]['max_paired_rel_change']:.3f} % "
