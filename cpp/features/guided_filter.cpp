@@ -56,12 +56,15 @@ inline void inverse_sym3(const double* s, double* inv) {
     inv[3] = c11 * r; inv[4] = c12 * r; inv[5] = c22 * r;
 }
 
-}  // namespace
-
-void box_mean(double* data, index_t H, index_t W, index_t C, index_t k) {
+// box_mean with the horizontal pass's H x W x C scratch in `tmp` (grown, never
+// shrunk). The guided filter makes nine of these passes over up to 100 MB at
+// 640² with 32 channels; a fresh buffer each time was fresh pages, faulted in
+// and cleared by the kernel: about half of the filter's time.
+void box_mean_into(double* data, index_t H, index_t W, index_t C, index_t k,
+                   std::vector<double>& tmp) {
     require(k >= 1, "window must be >= 1");
     const index_t r0 = window_before(k), r1 = window_after(k);
-    std::vector<double> tmp(static_cast<std::size_t>(H * W * C));
+    if (tmp.size() < static_cast<std::size_t>(H * W * C)) tmp.resize(static_cast<std::size_t>(H * W * C));
     // Horizontal pass: data -> tmp, one row per iteration.
     parallel_for(0, H, [&](index_t y) {
         std::vector<double> acc(static_cast<std::size_t>(C));
@@ -96,6 +99,13 @@ void box_mean(double* data, index_t H, index_t W, index_t C, index_t k) {
     });
 }
 
+}  // namespace
+
+void box_mean(double* data, index_t H, index_t W, index_t C, index_t k) {
+    std::vector<double> tmp;
+    box_mean_into(data, H, W, C, k, tmp);
+}
+
 void guided_filter(const ImageView<double>& guide, const ImageView<double>& src, index_t k,
                    double eps, double* out) {
     require(guide.channels == 3, "guide must have 3 channels");
@@ -107,6 +117,10 @@ void guided_filter(const ImageView<double>& guide, const ImageView<double>& src,
     const index_t H = src.height, W = src.width, N = H * W, D = src.channels;
     const double* I = guide.data;
 
+    // One scratch for every box pass, sized for the largest (4 values per
+    // channel of a block, or the 9 guide statistics).
+    std::vector<double> tmp;
+    tmp.reserve(static_cast<std::size_t>(N * std::max<index_t>(9, 4 * std::min(kChannelBlock, D))));
     // Guide statistics: mu (3) and the inverse of Sigma + eps U (6) per pixel.
     std::vector<double> stats(static_cast<std::size_t>(N * 9));
     parallel_for(0, H, [&](index_t y) {
@@ -117,7 +131,7 @@ void guided_filter(const ImageView<double>& guide, const ImageView<double>& src,
             s[3] = r * r; s[4] = r * g; s[5] = r * b; s[6] = g * g; s[7] = g * b; s[8] = b * b;
         }
     });
-    box_mean(stats.data(), H, W, 9, k);
+    box_mean_into(stats.data(), H, W, 9, k, tmp);
     parallel_for(0, H, [&](index_t y) {
         for (index_t p = y * W; p < (y + 1) * W; ++p) {
             double* s = stats.data() + 9 * p;
@@ -149,7 +163,7 @@ void guided_filter(const ImageView<double>& guide, const ImageView<double>& src,
                 }
             }
         });
-        box_mean(buf.data(), H, W, C, k);
+        box_mean_into(buf.data(), H, W, C, k, tmp);
         parallel_for(0, H, [&](index_t y) {
             for (index_t p = y * W; p < (y + 1) * W; ++p) {
                 const double* s = stats.data() + 9 * p;
@@ -170,7 +184,7 @@ void guided_filter(const ImageView<double>& guide, const ImageView<double>& src,
                 }
             }
         });
-        box_mean(buf.data(), H, W, C, k);
+        box_mean_into(buf.data(), H, W, C, k, tmp);
         parallel_for(0, H, [&](index_t y) {
             for (index_t p = y * W; p < (y + 1) * W; ++p) {
                 const double* ip = I + 3 * p;
