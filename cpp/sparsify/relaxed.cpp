@@ -23,6 +23,23 @@ std::array<double, 1> row_sums1(index_t rows, F&& f) {
     return chunked_sums<1>(rows, kRowChunk, std::forward<F>(f));
 }
 
+// s[j] = (L x_j)_r for the K interleaved layers of row r, and returns Σ_j x_rj
+// (the row's layer sum, for the sum-to-one term). Shared by the operator and
+// the fused pass: the same sums in the same order.
+template <int KC, class I>
+inline double row_product(const CsrView<I>& l, index_t k_rt, const double* x, index_t r, double* s) {
+    const index_t k = KC > 0 ? KC : k_rt;
+    for (index_t j = 0; j < k; ++j) s[j] = 0.0;
+    for (I q = l.indptr[r]; q < l.indptr[r + 1]; ++q) {
+        const double v = l.data[q];
+        const double* xc = x + static_cast<index_t>(l.indices[q]) * k;
+        for (index_t j = 0; j < k; ++j) s[j] += v * xc[j];
+    }
+    double sum = 0.0;
+    for (index_t j = 0; j < k; ++j) sum += x[r * k + j];
+    return sum;
+}
+
 // (A x) for rows [rb, re) of the interleaved operator; returns Σ x·(A x) there.
 // KC > 0: K known at compile time (accumulators in registers); KC == 0: any K.
 template <int KC, class I>
@@ -34,17 +51,9 @@ double operator_rows(const CsrView<I>& l, index_t k_rt, const double* w, double 
     double* s = KC > 0 ? stack : heap.data();
     double acc = 0.0;
     for (index_t r = rb; r < re; ++r) {
-        for (index_t j = 0; j < k; ++j) s[j] = 0.0;
-        for (I q = l.indptr[r]; q < l.indptr[r + 1]; ++q) {
-            const double v = l.data[q];
-            const double* xc = x + static_cast<index_t>(l.indices[q]) * k;
-            for (index_t j = 0; j < k; ++j) s[j] += v * xc[j];
-        }
+        const double ls = lambda * row_product<KC>(l, k, x, r, s);
         const double* xr = x + r * k;
         const double* wr = w + r * k;
-        double sum = 0.0;
-        for (index_t j = 0; j < k; ++j) sum += xr[j];
-        const double ls = lambda * sum;
         double* yr = y + r * k;
         for (index_t j = 0; j < k; ++j) {
             const double v = s[j] + wr[j] * xr[j] + ls;
@@ -158,16 +167,9 @@ struct PassKernel {
                 }
                 pow_positive(pbase.data(), pexp.data(), pw.data(), (r1 - r0) * per);
                 for (index_t r = r0; r < r1; ++r) {
-                    for (index_t j = 0; j < k; ++j) s[j] = 0.0;
-                    for (I q = l.indptr[r]; q < l.indptr[r + 1]; ++q) {
-                        const double v = l.data[q];
-                        const double* xc = a + static_cast<index_t>(l.indices[q]) * k;
-                        for (index_t j = 0; j < k; ++j) s[j] += v * xc[j];
-                    }
+                    const double sum = row_product<KC>(l, k, a, r, s);
                     const index_t o = r * k;
                     const double* pr = pw.data() + (r - r0) * per;
-                    double sum = 0.0;
-                    for (index_t j = 0; j < k; ++j) sum += a[o + j];
                     const double ls = lambda * sum;
                     const double g = gamma[r];
                     const double tg = 2.0 / g;
