@@ -90,6 +90,38 @@ def test_deterministic_and_thread_independent(crop):
     np.testing.assert_allclose(c.values, a.values, rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize("nj", [1, 48, 300, 1276])
+@pytest.mark.parametrize("nr", [1, 2, 47, 192, 193, 239, 240, 431, 2385])
+def test_split_front_kernels_keep_the_bits(nj, nr):
+    # The factorisation splits its top fronts' triangular solves and rank
+    # updates into row blocks over the threads; the split must give the same
+    # bits as the single Eigen calls, whatever the tail (193: a one-row tail
+    # would take Eigen's matrix-vector path).
+    from sss_fast._native import testing
+    assert testing.split_kernels_difference(nj, nr, seed=nj + nr) == (0.0, 0.0)
+
+
+def test_factor_with_split_top_fronts_is_thread_independent(docia):
+    # 192² with 400 superpixels: the top fronts (centroids, first separator)
+    # are several row blocks tall, so they are split over the threads.
+    img, feat = docia
+    sl = (slice(100, 292), slice(200, 392))
+    im, fe = np.ascontiguousarray(img[sl]), np.ascontiguousarray(feat[sl])
+    g = superpixels.superpixels(im, n_segments=400)
+    lap = laplacian.build_laplacian(im, g, superpixels.region_means(g.labels, im, g.n_regions),
+                                    superpixels.region_means(g.labels, fe, g.n_regions), Params())
+    old = core.get_num_threads()
+    try:
+        core.set_num_threads(2)
+        a = spectral.smallest_eigenpairs(lap, im.shape[:2], n=30, seed=1)
+        core.set_num_threads(1)
+        b = spectral.smallest_eigenpairs(lap, im.shape[:2], n=30, seed=1)
+    finally:
+        core.set_num_threads(old)
+    np.testing.assert_array_equal(a.values, b.values)
+    np.testing.assert_array_equal(a.vectors, b.vectors)
+
+
 def test_int64_indices_and_matting_only(crop):
     im, _, _ = crop
     lm = laplacian.matting_laplacian(im)

@@ -3,11 +3,17 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <mutex>
 
 #include "common/parallel.hpp"
 #include "common/simd.hpp"
+#include "spectral/split_kernels.hpp"
 
 namespace sss::spectral {
 namespace {
@@ -24,7 +30,7 @@ struct NotPositiveDefinite {};
 // (n x n, column-major). On return the strict lower triangle holds the unit
 // lower factor L and d the pivots. Returns false on a pivot that is zero or
 // tiny relative to the diagonal's scale (the caller then falls back).
-bool ldlt_blocked(Eigen::Ref<MatrixCM> a, std::vector<double>& d) {
+bool ldlt_blocked(Eigen::Ref<MatrixCM> a, std::vector<double>& d, bool par) {
     const index_t n = a.rows();
     d.assign(static_cast<size_t>(n), 0.0);
     double scale = 0.0;
@@ -49,12 +55,11 @@ bool ldlt_blocked(Eigen::Ref<MatrixCM> a, std::vector<double>& d) {
         if (nr == 0) break;
         // L21 = A21 L11^{-T} D1^{-1}
         auto a21 = a.block(k0 + kb, k0, nr, kb);
-        a.block(k0, k0, kb, kb).triangularView<Eigen::UnitLower>().transpose()
-            .solveInPlace<Eigen::OnTheRight>(a21);
+        trsm_right_rows(a.block(k0, k0, kb, kb), a21, /*unit=*/true, par);
         w = a21;  // L21 D1 (kept) before scaling by D1^{-1}
         for (index_t j = 0; j < kb; ++j) a21.col(j) /= d[k0 + j];
         // A22 -= L21 D1 L21^T = W L21^T (lower triangle)
-        a.block(k0 + kb, k0 + kb, nr, nr).triangularView<Eigen::Lower>() -= w * a21.transpose();
+        lower_update_rows(a.block(k0 + kb, k0 + kb, nr, nr), w, a21, par);
     }
     return true;
 }
@@ -389,6 +394,15 @@ void SupernodalCholesky::schedule() {
     // Leaves above depth d that are not inside a subtree are handled in top_.
     for (index_t s = 0; s < ns; ++s)
         if (!in_subtree[s]) top_.push_back(s);
+    // The trunk (factorize): from the root down while a supernode has a
+    // single child outside the subtrees, and the supernode where the tree
+    // first forks.
+    if (ns > 0 && tree_.parent[ns - 1] < 0 && !in_subtree[ns - 1]) {
+        for (index_t s = ns - 1;; s = children_[s][0]) {
+            trunk_.insert(trunk_.begin(), s);
+            if (children_[s].size() != 1 || in_subtree[children_[s][0]]) break;
+        }
+    }
     // Big subtrees first for dynamic scheduling.
     std::vector<index_t> order(subtree_roots_.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<index_t>(i);
@@ -448,7 +462,7 @@ void SupernodalCholesky::analyze(const CsrView<I>& a) {
 template <class I>
 void SupernodalCholesky::factor_node(const CsrView<I>& a, index_t s,
                                      std::vector<std::vector<double>>& upd,
-                                     std::vector<int>& map) const {
+                                     std::vector<int>& map, bool par) const {
     const index_t b0 = tree_.begin[s], nj = tree_.begin[s + 1] - b0;
     const std::vector<index_t>& rows = nodes_[s].rows;
     const index_t nr = static_cast<index_t>(rows.size()), nf = nj + nr;
@@ -478,13 +492,18 @@ void SupernodalCholesky::factor_node(const CsrView<I>& a, index_t s,
     }
     if (nj > 0 && ldlt_root_ && s == tree_.size() - 1 && nr == 0) {
         std::vector<double> d;
-        if (!ldlt_blocked(f, d)) throw NotPositiveDefinite{};
+        if (!ldlt_blocked(f, d, par)) throw NotPositiveDefinite{};
         root_d_ = std::move(d);
     } else if (nj > 0) {
         Eigen::Ref<MatrixCM> f11(f.topLeftCorner(nj, nj));
         Eigen::LLT<Eigen::Ref<MatrixCM>> llt(f11);
         if (llt.info() != Eigen::Success) throw NotPositiveDefinite{};
-        if (nr > 0) {
+        if (nr > 0 && par) {
+            // the same bits as the unsplit calls below (see kSplitRows)
+            auto f21 = f.bottomLeftCorner(nr, nj);
+            trsm_right_rows(f.topLeftCorner(nj, nj), f21, /*unit=*/false, true);
+            lower_update_rows(f.bottomRightCorner(nr, nr), f21, f21, true);
+        } else if (nr > 0) {
             Eigen::Ref<MatrixCM> f21(f.bottomLeftCorner(nr, nj));
             f.topLeftCorner(nj, nj).triangularView<Eigen::Lower>().transpose()
                 .solveInPlace<Eigen::OnTheRight>(f21);
@@ -512,26 +531,88 @@ bool SupernodalCholesky::factorize(const CsrView<I>& a, double shift, bool ldlt_
     // uninitialised: each page is first touched by the thread that factors its front
     if (!factor_) factor_.reset(new double[static_cast<size_t>(std::max<index_t>(factor_size_, 1))]);
     std::vector<std::vector<double>> upd(static_cast<size_t>(ns));
+    // Tasks: the independent subtrees (i < nsub), then the supernodes of the
+    // top part below the trunk (nsub + j for graph[j]). Such a supernode is
+    // ready once all its children are factored, so the top part runs as a
+    // task graph over the threads (siblings side by side, and beside the
+    // subtrees still running) instead of one supernode after another; the
+    // trunk follows, one front at a time with split kernels. Every front is
+    // factored with the same serial kernels whatever the schedule, or with
+    // split kernels that give the same bits, so the factor does not depend
+    // on the thread count.
+    std::vector<index_t> graph;
+    for (index_t s : top_)
+        if (std::find(trunk_.begin(), trunk_.end(), s) == trunk_.end()) graph.push_back(s);
+    const index_t nsub = static_cast<index_t>(subtree_roots_.size());
+    const index_t ntop = static_cast<index_t>(graph.size());
+    const index_t ntask = nsub + ntop;
+    std::vector<index_t> task_of(static_cast<size_t>(ns), -1);  // graph supernode -> task
+    for (index_t j = 0; j < ntop; ++j) task_of[graph[j]] = nsub + j;
+    std::vector<int> pending(static_cast<size_t>(ntask), 0);
+    for (index_t j = 0; j < ntop; ++j)
+        pending[nsub + j] = static_cast<int>(children_[graph[j]].size());
+    std::deque<index_t> ready;
+    for (index_t i = 0; i < nsub; ++i) ready.push_back(i);  // big subtrees first
+    for (index_t j = 0; j < ntop; ++j)
+        if (pending[nsub + j] == 0) ready.push_back(nsub + j);
+    std::mutex mutex;
+    std::condition_variable wake;
+    index_t done = 0;
+    bool quit = false;  // a failure or an interrupt: nothing more is started
     std::atomic<bool> not_pd{false};
     ExceptionCollector errors;
     std::atomic<bool> stop{false};
-    const index_t nsub = static_cast<index_t>(subtree_roots_.size());
 #pragma omp parallel
     {
         std::vector<int> map;
-#pragma omp for schedule(dynamic, 1)
-        for (index_t i = 0; i < nsub; ++i) {
-            if (errors.failed() || not_pd.load() || stop.load()) continue;
-            if (thread_id() == 0 && poll_interrupt()) stop.store(true);
+        for (;;) {
+            index_t task = -1;
+            bool finished = false;
+            while (task < 0 && !finished) {
+                // Ctrl-C, polled by thread 0 between fronts (outside the lock)
+                const bool interrupted = thread_id() == 0 && poll_interrupt();
+                std::unique_lock<std::mutex> lock(mutex);
+                if (interrupted) {
+                    stop.store(true);
+                    quit = true;
+                    wake.notify_all();
+                }
+                if (quit || done == ntask) {
+                    finished = true;
+                } else if (!ready.empty()) {
+                    task = ready.front();
+                    ready.pop_front();
+                } else {
+                    // woken by a finished task, or after 50 ms to poll again
+                    wake.wait_for(lock, std::chrono::milliseconds(50));
+                }
+            }
+            if (finished) break;
+            bool ok = true;
             errors.run([&] {
                 if (map.empty()) map.assign(static_cast<size_t>(tree_.n), -1);
                 try {
-                    for (index_t s = subtree_first_[i]; s <= subtree_roots_[i]; ++s)
-                        factor_node(a, s, upd, map);
+                    if (task < nsub) {
+                        for (index_t s = subtree_first_[task]; s <= subtree_roots_[task]; ++s)
+                            factor_node(a, s, upd, map);
+                    } else {
+                        factor_node(a, graph[task - nsub], upd, map);
+                    }
                 } catch (const NotPositiveDefinite&) {
                     not_pd.store(true);
                 }
             });
+            if (errors.failed() || not_pd.load()) ok = false;
+            const index_t root = task < nsub ? subtree_roots_[task] : graph[task - nsub];
+            const index_t parent = tree_.parent[root];
+            const index_t next = parent >= 0 ? task_of[parent] : -1;  // -1: the trunk
+            std::lock_guard<std::mutex> lock(mutex);
+            ++done;
+            if (!ok) quit = true;
+            // A parent on the way to the root goes ahead of the waiting
+            // subtrees: the top part is the critical path.
+            if (ok && next >= 0 && --pending[next] == 0) ready.push_front(next);
+            wake.notify_all();
         }
     }
     errors.rethrow();
@@ -539,9 +620,9 @@ bool SupernodalCholesky::factorize(const CsrView<I>& a, double shift, bool ldlt_
     if (not_pd.load()) return false;
     std::vector<int> map(static_cast<size_t>(tree_.n), -1);
     try {
-        for (index_t s : top_) {
+        for (index_t s : trunk_) {
             check_interrupt();
-            factor_node(a, s, upd, map);
+            factor_node(a, s, upd, map, /*par=*/true);
         }
     } catch (const NotPositiveDefinite&) {
         return false;
@@ -687,5 +768,41 @@ template void SupernodalCholesky::analyze<std::int32_t>(const CsrView<std::int32
 template void SupernodalCholesky::analyze<std::int64_t>(const CsrView<std::int64_t>&);
 template bool SupernodalCholesky::factorize<std::int32_t>(const CsrView<std::int32_t>&, double, bool);
 template bool SupernodalCholesky::factorize<std::int64_t>(const CsrView<std::int64_t>&, double, bool);
+
+std::pair<double, double> split_kernels_difference(index_t nj, index_t nr, unsigned seed) {
+    require(nj >= 1 && nr >= 1, "split_kernels_difference: need nj, nr >= 1");
+    const index_t nf = nj + nr;
+    std::srand(seed);  // Eigen's Random draws from std::rand (a testing hook only)
+    const MatrixCM g = MatrixCM::Random(nf, nf + 8);
+    MatrixCM f = g * g.transpose() / static_cast<double>(nf);
+    f.diagonal().array() += 1.0;
+    Eigen::Ref<MatrixCM> f11(f.topLeftCorner(nj, nj));
+    Eigen::LLT<Eigen::Ref<MatrixCM>> llt(f11);
+    if (llt.info() != Eigen::Success) throw NumericalError("split_kernels_difference: not SPD");
+    const MatrixCM l11 = f.topLeftCorner(nj, nj);
+    const MatrixCM a21 = f.bottomLeftCorner(nr, nj), a22 = f.bottomRightCorner(nr, nr);
+    double dt = 0.0, du = 0.0;
+    for (int unit = 0; unit < 2; ++unit) {
+        MatrixCM x = a21, y = a21;
+        if (unit) {
+            l11.triangularView<Eigen::UnitLower>().transpose().solveInPlace<Eigen::OnTheRight>(x);
+        } else {
+            l11.triangularView<Eigen::Lower>().transpose().solveInPlace<Eigen::OnTheRight>(x);
+        }
+        trsm_right_rows(l11, y.leftCols(nj), unit != 0, true);
+        dt = std::max(dt, (x - y).cwiseAbs().maxCoeff());
+        MatrixCM c = a22, d = a22;
+        if (unit) {
+            const MatrixCM w = 0.5 * x;
+            c.triangularView<Eigen::Lower>() -= w * x.transpose();
+            lower_update_rows(d.leftCols(nr), w, x, true);
+        } else {
+            c.selfadjointView<Eigen::Lower>().rankUpdate(x, -1.0);
+            lower_update_rows(d.leftCols(nr), x, x, true);
+        }
+        du = std::max(du, (c - d).triangularView<Eigen::Lower>().toDenseMatrix().cwiseAbs().maxCoeff());
+    }
+    return {dt, du};
+}
 
 }  // namespace sss::spectral

@@ -54,8 +54,10 @@ private:
     };
     const double* node_factor(index_t s) const { return factor_.get() + nodes_[s].offset; }
     template <class I>
+    // par: the front is factored alone (the trunk), its dense kernels split
+    // over the threads (to the same bits, see kSplitRows in supernodal.cpp).
     void factor_node(const CsrView<I>& a, index_t s, std::vector<std::vector<double>>& upd,
-                     std::vector<int>& map) const;
+                     std::vector<int>& map, bool par = false) const;
     // par: the node is processed alone (top of the tree), its updates may
     // use all threads; otherwise it runs inside a parallel subtree.
     void forward_node(index_t s, double* xp, index_t k,
@@ -70,6 +72,9 @@ private:
     std::vector<index_t> subtree_roots_;     // processed in parallel
     std::vector<index_t> subtree_first_;     // first supernode (post-order) of each subtree
     std::vector<index_t> top_;               // remaining supernodes, post-order
+    // The root and its chain of only children (post-order): nothing can run
+    // beside them, so each is factored alone with split kernels.
+    std::vector<index_t> trunk_;
     double shift_ = 0.0;
     bool factored_ = false;
     bool ldlt_root_ = false;

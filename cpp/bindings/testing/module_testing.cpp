@@ -16,6 +16,7 @@
 #include "sparsify/constrained.hpp"
 #include "sparsify/gram.hpp"
 #include "sparsify/relaxed.hpp"
+#include "spectral/split_kernels.hpp"
 #include "superpixels/slic.hpp"
 
 namespace sss::bind {
@@ -181,6 +182,16 @@ void bind_constrained_kernels(py::module_& m) {
         },
         py::arg("x").noconvert(), py::arg("g").noconvert(),
         "x**g elementwise with one exponent per value (the relaxed stage's weights; for tests).");
+
+    m.def(
+        "split_kernels_difference",
+        [](index_t nj, index_t nr, unsigned seed) {
+            py::gil_scoped_release release;
+            return spectral::split_kernels_difference(nj, nr, seed);
+        },
+        py::arg("nj"), py::arg("nr"), py::arg("seed") = 0,
+        "(triangular solves, rank updates): largest |difference| between a front's unsplit "
+        "dense kernels and the row-split ones the factorisation's top fronts use (0: same bits).");
 
     m.def(
         "solve_block_arrow",
