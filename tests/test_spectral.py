@@ -102,14 +102,14 @@ def test_split_front_kernels_keep_the_bits(nj, nr):
 
 
 def test_factor_with_split_top_fronts_is_thread_independent(docia):
-    # 192² with 400 superpixels: the top fronts (centroids, first separator)
-    # are several row blocks tall, so they are split over the threads.
+    # 192² with 400 superpixels: the trunk fronts (the first separator,
+    # 380 columns over 387 rows, and the centroids' 387) are two row blocks
+    # tall. With 2 threads the factorisation runs its task graph and splits
+    # them; with 1 it runs the fronts in order and calls each kernel once.
     img, feat = docia
     sl = (slice(100, 292), slice(200, 392))
     im, fe = np.ascontiguousarray(img[sl]), np.ascontiguousarray(feat[sl])
-    g = superpixels.superpixels(im, n_segments=400)
-    lap = laplacian.build_laplacian(im, g, superpixels.region_means(g.labels, im, g.n_regions),
-                                    superpixels.region_means(g.labels, fe, g.n_regions), Params())
+    lap = _laplacian(im, fe, 400)
     old = core.get_num_threads()
     try:
         core.set_num_threads(2)

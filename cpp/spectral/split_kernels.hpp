@@ -1,11 +1,10 @@
-// Dense kernels of a front split into row blocks over the threads, giving
-// the same bits as the unsplit Eigen calls (supernodal.cpp uses them for the
-// fronts at the top of the elimination tree; the testing module binds
-// split_kernels_difference so that the tests check the claim).
+// Dense kernels of a front, split into row blocks over the threads for the
+// fronts at the top of the elimination tree (supernodal.cpp), with the same
+// bits as the unsplit Eigen calls (the testing module's
+// split_kernels_difference lets tests/test_spectral.py check it).
 #pragma once
 #include <Eigen/Core>
 #include <algorithm>
-#include <utility>
 
 #include "common/parallel.hpp"
 #include "common/types.hpp"
@@ -22,7 +21,7 @@ namespace sss::spectral {
 // depth runs in the same order whatever the number of rows (the depth is
 // blocked by a size that depends on the depth alone); so blocks whose
 // boundaries are multiples of 48 rows reproduce the unsplit result to the bit
-// (tests/test_spectral.py checks it through split_kernels_difference). The rank
+// (tests/test_spectral.py checks it). The rank
 // update of a block of rows is a product for the columns left of the block
 // and a rank update of its diagonal square.
 constexpr index_t kSplitRows = 192;  // a multiple of 48
@@ -43,7 +42,7 @@ void for_row_blocks(index_t rows, bool par, F&& f) {
     if (par && nb > 1 && max_threads() > 1) {
         parallel_for(0, nb, block, /*dynamic=*/true);
     } else {
-        for (index_t i = 0; i < nb; ++i) block(i);
+        f(0, rows);  // one call: the same bits as the blocks
     }
 }
 
@@ -72,13 +71,5 @@ void lower_update_rows(C c, const U& u, const V& v, bool par) {
             u.middleRows(r0, n) * v.middleRows(r0, n).transpose();
     });
 }
-
-// Largest |difference| between the unsplit Eigen calls of a front and the
-// split kernels (par), on a random symmetric positive definite front of
-// nj + nr rows: (triangular solves, rank updates). The calls are those of
-// the Cholesky fronts (L21 = A21 L11^-T, lower(A22) -= L21 L21^T) and of the
-// root's L D L^T (unit L11, lower(A22) -= W L21^T). Zero when the split
-// keeps the bits.
-std::pair<double, double> split_kernels_difference(index_t nj, index_t nr, unsigned seed);
 
 }  // namespace sss::spectral

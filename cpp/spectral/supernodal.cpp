@@ -6,7 +6,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -397,12 +396,16 @@ void SupernodalCholesky::schedule() {
     // The trunk (factorize): from the root down while a supernode has a
     // single child outside the subtrees, and the supernode where the tree
     // first forks.
+    std::vector<char> in_trunk(static_cast<size_t>(ns), 0);
     if (ns > 0 && tree_.parent[ns - 1] < 0 && !in_subtree[ns - 1]) {
         for (index_t s = ns - 1;; s = children_[s][0]) {
             trunk_.insert(trunk_.begin(), s);
+            in_trunk[s] = 1;
             if (children_[s].size() != 1 || in_subtree[children_[s][0]]) break;
         }
     }
+    for (index_t s : top_)
+        if (!in_trunk[s]) graph_.push_back(s);
     // Big subtrees first for dynamic scheduling.
     std::vector<index_t> order(subtree_roots_.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<index_t>(i);
@@ -498,17 +501,12 @@ void SupernodalCholesky::factor_node(const CsrView<I>& a, index_t s,
         Eigen::Ref<MatrixCM> f11(f.topLeftCorner(nj, nj));
         Eigen::LLT<Eigen::Ref<MatrixCM>> llt(f11);
         if (llt.info() != Eigen::Success) throw NotPositiveDefinite{};
-        if (nr > 0 && par) {
-            // the same bits as the unsplit calls below (see kSplitRows)
+        if (nr > 0) {
+            // L21 = A21 L11^-T, lower(A22) -= L21 L21^T; split over the
+            // threads for a trunk front (the same bits either way)
             auto f21 = f.bottomLeftCorner(nr, nj);
-            trsm_right_rows(f.topLeftCorner(nj, nj), f21, /*unit=*/false, true);
-            lower_update_rows(f.bottomRightCorner(nr, nr), f21, f21, true);
-        } else if (nr > 0) {
-            Eigen::Ref<MatrixCM> f21(f.bottomLeftCorner(nr, nj));
-            f.topLeftCorner(nj, nj).triangularView<Eigen::Lower>().transpose()
-                .solveInPlace<Eigen::OnTheRight>(f21);
-            Eigen::Ref<MatrixCM> f22(f.bottomRightCorner(nr, nr));
-            f22.selfadjointView<Eigen::Lower>().rankUpdate(f21, -1.0);
+            trsm_right_rows(f.topLeftCorner(nj, nj), f21, /*unit=*/false, par);
+            lower_update_rows(f.bottomRightCorner(nr, nr), f21, f21, par);
         }
     }
     std::copy(f.data(), f.data() + nf * nj, factor_.get() + nodes_[s].offset);
@@ -540,9 +538,7 @@ bool SupernodalCholesky::factorize(const CsrView<I>& a, double shift, bool ldlt_
     // factored with the same serial kernels whatever the schedule, or with
     // split kernels that give the same bits, so the factor does not depend
     // on the thread count.
-    std::vector<index_t> graph;
-    for (index_t s : top_)
-        if (std::find(trunk_.begin(), trunk_.end(), s) == trunk_.end()) graph.push_back(s);
+    const std::vector<index_t>& graph = graph_;
     const index_t nsub = static_cast<index_t>(subtree_roots_.size());
     const index_t ntop = static_cast<index_t>(graph.size());
     const index_t ntask = nsub + ntop;
@@ -588,7 +584,6 @@ bool SupernodalCholesky::factorize(const CsrView<I>& a, double shift, bool ldlt_
                 }
             }
             if (finished) break;
-            bool ok = true;
             errors.run([&] {
                 if (map.empty()) map.assign(static_cast<size_t>(tree_.n), -1);
                 try {
@@ -602,7 +597,7 @@ bool SupernodalCholesky::factorize(const CsrView<I>& a, double shift, bool ldlt_
                     not_pd.store(true);
                 }
             });
-            if (errors.failed() || not_pd.load()) ok = false;
+            const bool ok = !errors.failed() && !not_pd.load();
             const index_t root = task < nsub ? subtree_roots_[task] : graph[task - nsub];
             const index_t parent = tree_.parent[root];
             const index_t next = parent >= 0 ? task_of[parent] : -1;  // -1: the trunk
@@ -768,41 +763,5 @@ template void SupernodalCholesky::analyze<std::int32_t>(const CsrView<std::int32
 template void SupernodalCholesky::analyze<std::int64_t>(const CsrView<std::int64_t>&);
 template bool SupernodalCholesky::factorize<std::int32_t>(const CsrView<std::int32_t>&, double, bool);
 template bool SupernodalCholesky::factorize<std::int64_t>(const CsrView<std::int64_t>&, double, bool);
-
-std::pair<double, double> split_kernels_difference(index_t nj, index_t nr, unsigned seed) {
-    require(nj >= 1 && nr >= 1, "split_kernels_difference: need nj, nr >= 1");
-    const index_t nf = nj + nr;
-    std::srand(seed);  // Eigen's Random draws from std::rand (a testing hook only)
-    const MatrixCM g = MatrixCM::Random(nf, nf + 8);
-    MatrixCM f = g * g.transpose() / static_cast<double>(nf);
-    f.diagonal().array() += 1.0;
-    Eigen::Ref<MatrixCM> f11(f.topLeftCorner(nj, nj));
-    Eigen::LLT<Eigen::Ref<MatrixCM>> llt(f11);
-    if (llt.info() != Eigen::Success) throw NumericalError("split_kernels_difference: not SPD");
-    const MatrixCM l11 = f.topLeftCorner(nj, nj);
-    const MatrixCM a21 = f.bottomLeftCorner(nr, nj), a22 = f.bottomRightCorner(nr, nr);
-    double dt = 0.0, du = 0.0;
-    for (int unit = 0; unit < 2; ++unit) {
-        MatrixCM x = a21, y = a21;
-        if (unit) {
-            l11.triangularView<Eigen::UnitLower>().transpose().solveInPlace<Eigen::OnTheRight>(x);
-        } else {
-            l11.triangularView<Eigen::Lower>().transpose().solveInPlace<Eigen::OnTheRight>(x);
-        }
-        trsm_right_rows(l11, y.leftCols(nj), unit != 0, true);
-        dt = std::max(dt, (x - y).cwiseAbs().maxCoeff());
-        MatrixCM c = a22, d = a22;
-        if (unit) {
-            const MatrixCM w = 0.5 * x;
-            c.triangularView<Eigen::Lower>() -= w * x.transpose();
-            lower_update_rows(d.leftCols(nr), w, x, true);
-        } else {
-            c.selfadjointView<Eigen::Lower>().rankUpdate(x, -1.0);
-            lower_update_rows(d.leftCols(nr), x, x, true);
-        }
-        du = std::max(du, (c - d).triangularView<Eigen::Lower>().toDenseMatrix().cwiseAbs().maxCoeff());
-    }
-    return {dt, du};
-}
 
 }  // namespace sss::spectral

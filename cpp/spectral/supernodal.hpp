@@ -53,9 +53,9 @@ private:
         index_t offset = 0;         // of its (nj + nr) x nj column-major [L11; L21] in factor_
     };
     const double* node_factor(index_t s) const { return factor_.get() + nodes_[s].offset; }
-    template <class I>
     // par: the front is factored alone (the trunk), its dense kernels split
-    // over the threads (to the same bits, see kSplitRows in supernodal.cpp).
+    // over the threads (to the same bits, see spectral/split_kernels.hpp).
+    template <class I>
     void factor_node(const CsrView<I>& a, index_t s, std::vector<std::vector<double>>& upd,
                      std::vector<int>& map, bool par = false) const;
     // par: the node is processed alone (top of the tree), its updates may
@@ -75,6 +75,7 @@ private:
     // The root and its chain of only children (post-order): nothing can run
     // beside them, so each is factored alone with split kernels.
     std::vector<index_t> trunk_;
+    std::vector<index_t> graph_;             // top_ less the trunk: factorize's task graph
     double shift_ = 0.0;
     bool factored_ = false;
     bool ldlt_root_ = false;

@@ -3,6 +3,9 @@
 // them against the reference implementations in tests/reference/ (and the
 // benchmarks can time them). sss_fast._native.testing loads the copy that
 // matches the loaded _core.
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,6 +14,7 @@
 #include "bindings/module_setup.hpp"
 #include "colors/colors.hpp"
 #include "common/fastmath.hpp"
+#include "common/random.hpp"
 #include "features/guided_filter.hpp"
 #include "linalg/pcg.hpp"
 #include "sparsify/constrained.hpp"
@@ -30,6 +34,48 @@ std::vector<double> pixel_major_copy(const double* E, index_t M, index_t N, bool
         gram_pixel_major(E, M, N, Et.data());
     }
     return Et;
+}
+
+// Largest |difference| between a front's unsplit Eigen calls and the split
+// kernels (spectral/split_kernels.hpp, all threads) on a random symmetric
+// positive definite front of nj + nr rows: (triangular solves, rank updates).
+// Both calls of each kind are checked: the Cholesky fronts'
+// (L21 = A21 L11^-T, lower(A22) -= L21 L21^T) and the root L D L^T's
+// (unit L11, lower(A22) -= W L21^T). Zero when the split keeps the bits.
+std::pair<double, double> split_kernels_difference(index_t nj, index_t nr, std::uint64_t seed) {
+    using Mat = Eigen::MatrixXd;
+    require(nj >= 1 && nr >= 1, "split_kernels_difference: need nj, nr >= 1");
+    const index_t nf = nj + nr;
+    SplitMix64 rng(seed);
+    Mat g(nf, nf + 8);
+    for (index_t j = 0; j < g.cols(); ++j)
+        for (index_t i = 0; i < nf; ++i) g(i, j) = 2.0 * rng.uniform() - 1.0;
+    Mat f = g * g.transpose() / static_cast<double>(nf);
+    f.diagonal().array() += 1.0;
+    const Eigen::LLT<Mat> llt(f.topLeftCorner(nj, nj));
+    const Mat l11 = llt.matrixL();
+    const Mat a21 = f.bottomLeftCorner(nr, nj), a22 = f.bottomRightCorner(nr, nr);
+    double dt = 0.0, du = 0.0;
+    for (const bool unit : {false, true}) {
+        Mat x = a21, y = a21;
+        if (unit) {
+            l11.triangularView<Eigen::UnitLower>().transpose().solveInPlace<Eigen::OnTheRight>(x);
+        } else {
+            l11.triangularView<Eigen::Lower>().transpose().solveInPlace<Eigen::OnTheRight>(x);
+        }
+        spectral::trsm_right_rows(l11, y.leftCols(nj), unit, /*par=*/true);
+        dt = std::max(dt, (x - y).cwiseAbs().maxCoeff());
+        Mat c = a22, d = a22;
+        const Mat w = unit ? Mat(0.5 * x) : x;
+        if (unit) {
+            c.triangularView<Eigen::Lower>() -= w * x.transpose();
+        } else {
+            c.selfadjointView<Eigen::Lower>().rankUpdate(x, -1.0);
+        }
+        spectral::lower_update_rows(d.leftCols(nr), w, x, /*par=*/true);
+        du = std::max(du, Mat((c - d).triangularView<Eigen::Lower>()).cwiseAbs().maxCoeff());
+    }
+    return {dt, du};
 }
 
 
@@ -185,9 +231,9 @@ void bind_constrained_kernels(py::module_& m) {
 
     m.def(
         "split_kernels_difference",
-        [](index_t nj, index_t nr, unsigned seed) {
+        [](index_t nj, index_t nr, std::uint64_t seed) {
             py::gil_scoped_release release;
-            return spectral::split_kernels_difference(nj, nr, seed);
+            return split_kernels_difference(nj, nr, seed);
         },
         py::arg("nj"), py::arg("nr"), py::arg("seed") = 0,
         "(triangular solves, rank updates): largest |difference| between a front's unsplit "
